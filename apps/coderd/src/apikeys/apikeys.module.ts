@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { LoginController } from '../auth/login.controller.js';
+import { UsersModule } from '../users/users.module.js';
+import { LoginService } from '../auth/login.service.js';
+import { ApiKeysController } from './apikeys.controller.js';
+import { ApiKeysService } from './apikeys.service.js';
+
+/** Login/logout and API keys (sessions and tokens). */
+@Module({
+  imports: [UsersModule],
+  controllers: [LoginController, ApiKeysController],
+  providers: [ApiKeysService, LoginService],
+  exports: [ApiKeysService],
+})
+export class ApiKeysModule {}

@@ -1,0 +1,140 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { conflict, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
+import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
+import type { RbacObject } from '../../../../libs/rbac/src/authorizer.js';
+import type * as sdk from '../../../../libs/sdk/src/apikeys.js';
+import type { LoginType } from '../../../../libs/db/src/entities/user.entity.js';
+import { Authenticator } from '../auth/authenticator.service.js';
+import { AuthzService } from '../auth/authz.service.js';
+import type { DeploymentConfig } from '../config/config.js';
+import { formatGoDuration } from '../config/duration.js';
+import { DEPLOYMENT_CONFIG } from '../tokens.js';
+import { UsersService } from '../users/users.service.js';
+import { newApiKeySecret, randomString } from './api-key-secret.js';
+import { toApiKey, toApiKeyWithOwner } from './apikey.mapper.js';
+import type { CreateTokenRequest } from './apikeys.dto.js';
+import { ApiKeysRepository, type ApiKeyRow } from './apikeys.repository.js';
+import { normaliseAllowList, normaliseScopes } from './token-request.js';
+
+const DEFAULT_TOKEN_LIFETIME_MS = 30 * 24 * 3_600_000;
+const keyObject = (k: { id: string; user_id: string }): RbacObject => ({ type: 'api_key', id: k.id, ownerId: k.user_id });
+
+export interface IssuedKey {
+  token: string;
+  row: ApiKeyRow;
+}
+
+/** Sessions and long-lived tokens. Secrets are returned once and stored as sha256 only. */
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly keys: ApiKeysRepository,
+    private readonly users: UsersService,
+    private readonly authz: AuthzService,
+    private readonly authenticator: Authenticator,
+    @Inject(DEPLOYMENT_CONFIG) private readonly config: DeploymentConfig,
+  ) {}
+
+  /** A session key, as from a login; used by the login endpoint and POST /users/{user}/keys. */
+  async issueSession(userId: string, ip: string, loginType: LoginType = 'password'): Promise<IssuedKey> {
+    const lifetimeMs = this.config.sessionDurationMs;
+    return this.issue({ userId, ip, loginType, lifetimeMs, tokenName: '', scopes: ['coder:all'], allowList: ['*:*'] });
+  }
+
+  async createSessionKey(actor: Actor, userParam: string, ip: string): Promise<sdk.GenerateAPIKeyResponse> {
+    const user = await this.users.resolve(actor, userParam);
+    this.authz.require(actor, 'create', { type: 'api_key', ownerId: user.id });
+    return { key: (await this.issueSession(user.id, ip)).token };
+  }
+
+  async createToken(actor: Actor, userParam: string, req: CreateTokenRequest, ip: string): Promise<sdk.GenerateAPIKeyResponse> {
+    const user = await this.users.resolve(actor, userParam);
+    this.authz.require(actor, 'create', { type: 'api_key', ownerId: user.id });
+    const requestedMs = req.lifetime ? Math.floor(req.lifetime / 1e6) : 0;
+    if (requestedMs > this.config.maxTokenLifetimeMs) {
+      throw invalidField('lifetime', `Lifetime must be less than ${formatGoDuration(this.config.maxTokenLifetimeMs)}.`, 'Failed to validate create API key request.');
+    }
+    if (req.lifetime && requestedMs < 1000) throw invalidField('lifetime', 'Lifetime must be at least one second.');
+    const lifetimeMs = requestedMs || Math.min(DEFAULT_TOKEN_LIFETIME_MS, this.config.maxTokenLifetimeMs);
+    const tokenName = req.token_name || `token_${randomString(10).toLowerCase()}`;
+    const scopes = normaliseScopes(req.scope, req.scopes);
+    const allowList = normaliseAllowList(req.allow_list);
+    const issued = await this.issue({ userId: user.id, ip, loginType: 'token', lifetimeMs, tokenName, scopes, allowList }).catch((err) => {
+      if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') {
+        throw conflict(`A token with name "${tokenName}" already exists.`, undefined, [{ field: 'token_name', detail: 'This value is already in use.' }]);
+      }
+      throw err;
+    });
+    return { key: issued.token };
+  }
+
+  async listTokens(actor: Actor, userParam: string, includeAll: boolean, includeExpired: boolean): Promise<sdk.APIKeyWithOwner[]> {
+    const user = await this.users.resolve(actor, userParam);
+    const filter = this.authz.sqlFilter(actor, 'read', 'api_key', { id: 'k.id', owner: 'k.user_id' });
+    const rows = await this.keys.listTokens({ userId: includeAll ? undefined : user.id, includeExpired, filter });
+    return rows.map(toApiKeyWithOwner);
+  }
+
+  async getToken(actor: Actor, userParam: string, name: string): Promise<sdk.APIKey> {
+    const user = await this.users.resolve(actor, userParam);
+    const row = await this.keys.findToken(user.id, name);
+    if (!row) throw notFound();
+    this.authz.requireRead(actor, keyObject(row));
+    return toApiKey(row);
+  }
+
+  async tokenConfig(actor: Actor, userParam: string): Promise<sdk.TokenConfig> {
+    await this.users.resolve(actor, userParam);
+    return { max_token_lifetime: this.config.maxTokenLifetimeMs * 1e6 };
+  }
+
+  async get(actor: Actor, userParam: string, keyId: string): Promise<sdk.APIKey> {
+    return toApiKey(await this.find(actor, userParam, keyId));
+  }
+
+  async delete(actor: Actor, userParam: string, keyId: string): Promise<void> {
+    const row = await this.find(actor, userParam, keyId);
+    this.authz.require(actor, 'delete', keyObject(row));
+    await this.keys.delete(row.id);
+    await this.authenticator.invalidate({ keyId: row.id });
+  }
+
+  /** Logout: the key that made the request stops working everywhere. */
+  async revoke(keyId: string): Promise<void> {
+    await this.keys.delete(keyId);
+    await this.authenticator.invalidate({ keyId });
+  }
+
+  private async find(actor: Actor, userParam: string, keyId: string): Promise<ApiKeyRow> {
+    const user = await this.users.resolve(actor, userParam);
+    const row = keyId.length <= 64 ? await this.keys.findById(keyId) : undefined;
+    if (!row || row.user_id !== user.id) throw notFound();
+    this.authz.requireRead(actor, keyObject(row));
+    return row;
+  }
+
+  private async issue(k: {
+    userId: string;
+    ip: string;
+    loginType: LoginType;
+    lifetimeMs: number;
+    tokenName: string;
+    scopes: string[];
+    allowList: string[];
+  }): Promise<IssuedKey> {
+    const secret = newApiKeySecret();
+    const row = await this.keys.insert({
+      id: secret.id,
+      hashedSecret: secret.hashedSecret,
+      userId: k.userId,
+      expiresAt: new Date(Date.now() + k.lifetimeMs),
+      loginType: k.loginType,
+      lifetimeSeconds: Math.round(k.lifetimeMs / 1000),
+      ipAddress: k.ip,
+      tokenName: k.tokenName,
+      scopes: k.scopes,
+      allowList: k.allowList,
+    });
+    return { token: secret.token, row };
+  }
+}

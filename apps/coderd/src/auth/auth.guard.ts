@@ -1,0 +1,37 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiError } from '../../../../libs/httpapi/src/api-error.js';
+import { ACTOR_KEY, AUTH_KIND, type AuthKind } from '../../../../libs/httpapi/src/auth-decorators.js';
+import { clientIp, type AnyRequest } from '../../../../libs/httpapi/src/http.js';
+import { SESSION_TOKEN_COOKIE, extractToken } from '../../../../libs/httpapi/src/token.js';
+import { Authenticator, SIGNED_OUT_MESSAGE } from './authenticator.service.js';
+
+/**
+ * Global guard: @Authenticated routes need a valid key; @Public routes still recognise one (so the
+ * rate limiter can key by user). A route declaring neither is refused: forgetting is not "public".
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: Authenticator,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [ctx.getHandler(), ctx.getClass()]);
+    const req = ctx.switchToHttp().getRequest<AnyRequest>();
+    const token = extractToken(req);
+    if (kind === 'public') {
+      if (token) req[ACTOR_KEY] = await this.authenticator.authenticate(token, clientIp(req)).catch(() => undefined);
+      return true;
+    }
+    if (kind !== 'authenticated') throw new ApiError(500, 'Route has no authentication declaration.');
+    if (!token) {
+      throw new ApiError(401, SIGNED_OUT_MESSAGE, `Cookie "${SESSION_TOKEN_COOKIE}" or query parameter must be provided.`, undefined, {
+        'WWW-Authenticate': 'Bearer realm="coder"',
+      });
+    }
+    req[ACTOR_KEY] = await this.authenticator.authenticate(token, clientIp(req));
+    return true;
+  }
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { UserStatus } from '../../../../libs/db/src/entities/user.entity.js';
+import type { ApiKeyRow } from '../apikeys/apikeys.repository.js';
+
+/** What authorization needs to know about a user: roles, memberships and groups. */
+export interface UserAuthRow {
+  user_id: string;
+  username: string;
+  status: UserStatus;
+  rbac_roles: string[];
+  org_roles: Record<string, string[]>;
+  group_ids: string[];
+}
+
+export interface KeyWithUserRow extends ApiKeyRow, UserAuthRow {}
+
+const USER_AUTH = `u.id AS user_id, u.username, u.status, u.rbac_roles,
+  COALESCE((SELECT json_object_agg(om.organization_id, om.roles) FROM organization_members om WHERE om.user_id = u.id), '{}') AS org_roles,
+  COALESCE((SELECT array_agg(gm.group_id) FROM group_members_expanded gm WHERE gm.user_id = u.id), '{}') AS group_ids`;
+
+/** The single query behind a cache miss on the authentication path. */
+@Injectable()
+export class AuthRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async keyWithUser(keyId: string): Promise<KeyWithUserRow | undefined> {
+    const rows: KeyWithUserRow[] = await this.ds.query(
+      `SELECT k.id, k.hashed_secret, k.last_used, k.expires_at, k.created_at, k.updated_at, k.login_type,
+              k.lifetime_seconds, k.token_name, k.scopes, k.allow_list, ${USER_AUTH}
+       FROM api_keys k JOIN users u ON u.id = k.user_id AND NOT u.deleted
+       WHERE k.id = $1`,
+      [keyId],
+    );
+    return rows[0];
+  }
+
+  async userAuth(userId: string): Promise<UserAuthRow | undefined> {
+    const rows: UserAuthRow[] = await this.ds.query(`SELECT ${USER_AUTH} FROM users u WHERE u.id = $1 AND NOT u.deleted`, [userId]);
+    return rows[0];
+  }
+
+  /** Marks the user seen; a dormant user becomes active on use, as in Coder. */
+  async markSeen(userId: string): Promise<void> {
+    await this.ds.query(
+      `UPDATE users SET last_seen_at = now(), status = CASE WHEN status = 'dormant' THEN 'active'::user_status ELSE status END,
+         updated_at = CASE WHEN status = 'dormant' THEN now() ELSE updated_at END
+       WHERE id = $1`,
+      [userId],
+    );
+  }
+}

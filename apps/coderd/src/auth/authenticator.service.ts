@@ -1,0 +1,129 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Pubsub } from '../../../../libs/db/src/pubsub.js';
+import { ApiError } from '../../../../libs/httpapi/src/api-error.js';
+import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
+import { parseApiToken } from '../../../../libs/httpapi/src/token.js';
+import { secretMatches } from '../apikeys/api-key-secret.js';
+import { ApiKeysRepository } from '../apikeys/apikeys.repository.js';
+import type { DeploymentConfig } from '../config/config.js';
+import { DEPLOYMENT_CONFIG } from '../tokens.js';
+import { AuthRepository, type KeyWithUserRow } from './auth.repository.js';
+import { subjectFor } from './subject-factory.js';
+
+export const SIGNED_OUT_MESSAGE = 'You are signed out or your session has expired. Please sign in again to continue.';
+const AUTH_INVALIDATE_CHANNEL = 'coderd_auth_invalidate';
+const HOUR = 3_600_000;
+/** Safety net only: changes that matter (key deleted, user suspended, roles changed) invalidate at once. */
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX = 50_000;
+
+interface CachedKey {
+  row: KeyWithUserRow;
+  actor: Actor;
+  loadedAt: number;
+}
+
+export interface AuthInvalidation {
+  userId?: string;
+  keyId?: string;
+}
+
+/**
+ * Turns an API token into an Actor. Resolved keys are cached so an authenticated request costs no
+ * database round trip while nothing changed; last_used and the sliding expiry are written at most
+ * hourly, as Coder does.
+ */
+@Injectable()
+export class Authenticator implements OnModuleInit {
+  private readonly cache = new Map<string, CachedKey>();
+
+  constructor(
+    private readonly auth: AuthRepository,
+    private readonly keys: ApiKeysRepository,
+    private readonly pubsub: Pubsub,
+    @Inject(DEPLOYMENT_CONFIG) private readonly config: DeploymentConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.pubsub.subscribe(AUTH_INVALIDATE_CHANNEL, (payload) => {
+      try {
+        this.invalidateLocal(JSON.parse(payload) as AuthInvalidation);
+      } catch {
+        this.cache.clear();
+      }
+    });
+  }
+
+  async authenticate(token: string, ip: string): Promise<Actor> {
+    const parsed = parseApiToken(token);
+    if ('error' in parsed) throw unauthorized(`Invalid API key format: ${parsed.error}.`);
+    const now = Date.now();
+    let entry = this.cache.get(parsed.id);
+    if (!entry || now - entry.loadedAt > CACHE_TTL_MS) {
+      entry = await this.load(parsed.id, now);
+    }
+    const { row } = entry;
+    if (!secretMatches(parsed.secret, row.hashed_secret)) throw unauthorized('API key secret is invalid.');
+    if (row.expires_at.getTime() <= now) {
+      throw unauthorized(`API key expired at "${row.expires_at.toISOString()}".`, true);
+    }
+    if (row.status === 'suspended') {
+      throw new ApiError(401, `User is not active (status = "${row.status}"). Contact an admin to reactivate your account.`);
+    }
+    await this.refreshIfDue(row, now, ip);
+    return entry.actor;
+  }
+
+  /** Drops cached keys here and on every other replica. */
+  async invalidate(what: AuthInvalidation): Promise<void> {
+    this.invalidateLocal(what);
+    await this.pubsub.publish(AUTH_INVALIDATE_CHANNEL, JSON.stringify(what));
+  }
+
+  private invalidateLocal(what: AuthInvalidation): void {
+    if (what.keyId) this.cache.delete(what.keyId);
+    if (what.userId) {
+      for (const [id, e] of this.cache) if (e.row.user_id === what.userId) this.cache.delete(id);
+    }
+    if (!what.keyId && !what.userId) this.cache.clear();
+  }
+
+  private async load(keyId: string, now: number): Promise<CachedKey> {
+    const row = await this.auth.keyWithUser(keyId);
+    if (!row) {
+      this.cache.delete(keyId);
+      throw unauthorized('API key is invalid.');
+    }
+    const actor: Actor = {
+      userId: row.user_id,
+      username: row.username,
+      apiKeyId: row.id,
+      subject: subjectFor(row, row.scopes, row.allow_list),
+    };
+    const entry = { row, actor, loadedAt: now };
+    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(keyId, entry);
+    return entry;
+  }
+
+  private async refreshIfDue(row: KeyWithUserRow, now: number, ip: string): Promise<void> {
+    const lifetimeMs = Number(row.lifetime_seconds) * 1000;
+    const touchDue = now - row.last_used.getTime() >= HOUR;
+    const slideDue = !this.config.disableSessionExpiryRefresh && row.expires_at.getTime() - now <= lifetimeMs - HOUR;
+    const activate = row.status === 'dormant';
+    if (!touchDue && !slideDue && !activate) return;
+    // Update the cached copy first so concurrent requests do not repeat the write.
+    row.last_used = new Date(now);
+    if (slideDue) row.expires_at = new Date(now + lifetimeMs);
+    row.status = 'active';
+    await this.keys.touch(row.id, row.last_used, row.expires_at, ip);
+    await this.auth.markSeen(row.user_id);
+  }
+}
+
+export function unauthorized(detail: string, expired = false): ApiError {
+  const description = expired ? 'The access token expired' : 'The access token is invalid';
+  return new ApiError(401, SIGNED_OUT_MESSAGE, detail, undefined, {
+    'WWW-Authenticate': `Bearer realm="coder", error="invalid_token", error_description="${description}"`,
+  });
+}

@@ -1,0 +1,53 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { DatabaseModule } from '../../../libs/db/src/database.module.js';
+import { ApiExceptionFilter } from '../../../libs/httpapi/src/exception-filter.js';
+import { createValidationPipe } from '../../../libs/httpapi/src/validation.js';
+import { ApiKeysModule } from './apikeys/apikeys.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { RateLimitGuard } from './auth/rate-limit.guard.js';
+import type { DeploymentConfig } from './config/config.js';
+import { MetaModule } from './meta/meta.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
+import { RouteAuthAudit } from './server/route-auth-audit.js';
+import { DEPLOYMENT_CONFIG } from './tokens.js';
+import { UsersModule } from './users/users.module.js';
+
+export interface CoreOptions {
+  config: DeploymentConfig;
+  databaseUrl: string;
+  /** Replacements for behaviour tokens (the enterprise server passes its implementations here). */
+  providers?: Provider[];
+}
+
+/** The AGPL server. The enterprise server imports it and adds licensed modules around it. */
+@Module({})
+export class CoreModule {
+  static forRoot(opts: CoreOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      global: true,
+      imports: [
+        DatabaseModule.forRoot({ url: opts.databaseUrl, poolSize: opts.config.pgConnMaxOpen }),
+        DiscoveryModule,
+        AuthModule,
+        MetaModule,
+        UsersModule,
+        ApiKeysModule,
+        OrganizationsModule,
+      ],
+      providers: [
+        { provide: DEPLOYMENT_CONFIG, useValue: opts.config },
+        // Guards run in this order: who is calling, then how often.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        RouteAuthAudit,
+        ...(opts.providers ?? []),
+      ],
+      exports: [DEPLOYMENT_CONFIG],
+    };
+  }
+}

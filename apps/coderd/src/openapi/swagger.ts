@@ -1,0 +1,33 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { BUILD_VERSION } from '../tokens.js';
+
+export const SWAGGER_PATH = 'swagger';
+export const SWAGGER_JSON_PATH = 'swagger/doc.json';
+
+/** The OpenAPI document, with Coder's two token schemes. */
+export function buildOpenApiDocument(app: INestApplication, title = 'Coder API'): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle(title)
+    .setDescription(
+      'Coder-compatible control plane API (/api/v2). Errors are `{message, detail?, validations?}`. ' +
+        'Authenticate with the `Coder-Session-Token` header, `Authorization: Bearer`, or the `coder_session_token` cookie.',
+    )
+    .setVersion(BUILD_VERSION)
+    .setLicense('AGPL-3.0', 'https://www.gnu.org/licenses/agpl-3.0.html')
+    .addServer('/')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'Coder-Session-Token' }, 'CoderSessionToken')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Coder API token.' }, 'BearerToken')
+    .build();
+  const doc = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (_controller, method) => method,
+  });
+  doc.tags = [...new Set(Object.values(doc.paths).flatMap((p) => Object.values(p).flatMap((op) => (op as { tags?: string[] }).tags ?? [])))]
+    .sort()
+    .map((name) => ({ name, description: `${name} endpoints.` }));
+  return doc;
+}
+
+export function setupSwagger(app: INestApplication, doc: OpenAPIObject): void {
+  SwaggerModule.setup(SWAGGER_PATH, app, doc, { jsonDocumentUrl: SWAGGER_JSON_PATH, yamlDocumentUrl: 'swagger/doc.yaml' });
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { badRequest, forbidden, invalidField } from '../../../../libs/httpapi/src/api-error.js';
+import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
+import { assignableSiteRoles, canAssignRole, canUnassignRole } from '../../../../libs/rbac/src/assign.js';
+import { findRole } from '../../../../libs/rbac/src/roles.js';
+import type * as sdk from '../../../../libs/sdk/src/users.js';
+import type { AssignableRoles } from '../../../../libs/sdk/src/rbac.js';
+import { Authenticator } from '../auth/authenticator.service.js';
+import { AuthzService } from '../auth/authz.service.js';
+import { toUser } from '../users/user.mapper.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { userObject, UsersService } from '../users/users.service.js';
+
+/** Site roles of users and the assignable-role listings. */
+@Injectable()
+export class RolesService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly usersRepo: UsersRepository,
+    private readonly authz: AuthzService,
+    private readonly authenticator: Authenticator,
+  ) {}
+
+  siteRoles(actor: Actor): AssignableRoles[] {
+    this.authz.require(actor, 'read', { type: 'assign_role' });
+    return assignableSiteRoles(this.authz.authorizer, actor.subject);
+  }
+
+  async userRoles(actor: Actor, param: string): Promise<{ roles: string[]; organization_roles: Record<string, string[]> }> {
+    const user = await this.users.resolve(actor, param);
+    return this.usersRepo.roles(user.id);
+  }
+
+  async updateUserRoles(actor: Actor, param: string, roles: string[]): Promise<sdk.User> {
+    const user = await this.users.resolve(actor, param);
+    this.authz.requireRead(actor, userObject(user));
+    if (user.id === actor.userId) throw badRequest('You cannot change your own roles.');
+    const wanted = [...new Set(roles)].filter((r) => r !== 'member');
+    const unknown = wanted.filter((r) => !findRole(r, 'site'));
+    if (unknown.length) throw invalidField('roles', `"${unknown[0]}" is not a valid site role.`, 'Invalid role name.');
+    for (const r of wanted.filter((r) => !user.rbac_roles.includes(r))) {
+      if (!canAssignRole(this.authz.authorizer, actor.subject, r)) throw forbidden(`You are not allowed to assign the role "${r}".`);
+    }
+    for (const r of user.rbac_roles.filter((r) => !wanted.includes(r))) {
+      if (!canUnassignRole(this.authz.authorizer, actor.subject, r)) throw forbidden(`You are not allowed to remove the role "${r}".`);
+    }
+    await this.usersRepo.updateRoles(user.id, wanted);
+    await this.authenticator.invalidate({ userId: user.id });
+    return toUser((await this.usersRepo.findById(user.id))!);
+  }
+}

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DeploymentConfig } from '../config/config.js';
+import { buildOpenApiDocument, setupSwagger } from '../openapi/swagger.js';
+
+const BODY_LIMIT_BYTES = 1024 * 1024;
+export const REQUEST_ID_HEADER = 'X-Coder-Request-Id';
+
+export interface CreateAppOptions {
+  title?: string;
+  logLevels?: LogLevel[];
+  /** Wire modules without running providers (OpenAPI generation needs no database). */
+  preview?: boolean;
+}
+
+/**
+ * Builds the HTTP application on the configured adapter (Fastify by default, Express on request)
+ * with Coder's conventions: request ids, error bodies for framework errors, Swagger UI.
+ */
+export async function createApp(root: DynamicModule, config: DeploymentConfig, opts: CreateAppOptions = {}): Promise<INestApplication> {
+  const logger = opts.logLevels ?? (config.verbose ? ['log', 'error', 'warn', 'debug'] : ['error', 'warn']);
+  let app: INestApplication;
+  if (config.httpAdapter === 'express') {
+    const express = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), { logger, bodyParser: false, preview: opts.preview });
+    express.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+    express.disable('x-powered-by');
+    express.set('trust proxy', false);
+    express.use((req: { headers: Record<string, unknown> }, res: { setHeader(n: string, v: string): void }, next: () => void) => {
+      res.setHeader(REQUEST_ID_HEADER, randomUUID());
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      next();
+    });
+    app = express;
+  } else {
+    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 } });
+    const fastify = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, preview: opts.preview });
+    const instance = fastify.getHttpAdapter().getInstance();
+    instance.addHook('onRequest', async (_req, reply) => {
+      reply.header(REQUEST_ID_HEADER, randomUUID());
+      reply.header('X-Content-Type-Options', 'nosniff');
+    });
+    app = fastify;
+  }
+  setupSwagger(app, buildOpenApiDocument(app, opts.title));
+  return app;
+}

@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { LoginType, UserStatus } from '../../../../libs/db/src/entities/user.entity.js';
+import type { UserSearch } from './user-search.js';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  username: string;
+  name: string;
+  hashed_password: string;
+  created_at: Date;
+  updated_at: Date;
+  status: UserStatus;
+  rbac_roles: string[];
+  login_type: LoginType;
+  avatar_url: string;
+  last_seen_at: Date;
+  theme_preference: string;
+  is_service_account: boolean;
+  organization_ids: string[];
+}
+
+export interface InsertUser {
+  id: string;
+  email: string;
+  username: string;
+  name: string;
+  hashedPassword: string;
+  loginType: LoginType;
+  status: UserStatus;
+  rbacRoles: string[];
+  isServiceAccount: boolean;
+}
+
+type Db = DataSource | EntityManager;
+
+const COLUMNS = `u.id, u.email, u.username, u.name, u.hashed_password, u.created_at, u.updated_at, u.status, u.rbac_roles,
+  u.login_type, u.avatar_url, u.last_seen_at, u.theme_preference, u.is_service_account,
+  ARRAY(SELECT om.organization_id FROM organization_members om WHERE om.user_id = u.id ORDER BY om.created_at) AS organization_ids`;
+
+/** All SQL for users. Deleted and system users are invisible to every query here. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async insert(u: InsertUser, db: Db = this.ds): Promise<void> {
+    await db.query(
+      `INSERT INTO users (id, email, username, name, hashed_password, login_type, status, rbac_roles, is_service_account)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [u.id, u.email, u.username, u.name, u.hashedPassword, u.loginType, u.status, u.rbacRoles, u.isServiceAccount],
+    );
+  }
+
+  async countAll(db: Db = this.ds): Promise<number> {
+    const [row] = await db.query(`SELECT count(*)::int AS n FROM users WHERE NOT deleted AND NOT is_system`);
+    return row.n;
+  }
+
+  async findById(id: string, db: Db = this.ds): Promise<UserRow | undefined> {
+    const rows: UserRow[] = await db.query(`SELECT ${COLUMNS} FROM users u WHERE u.id = $1 AND NOT u.deleted AND NOT u.is_system`, [id]);
+    return rows[0];
+  }
+
+  async findByUsername(username: string): Promise<UserRow | undefined> {
+    const rows: UserRow[] = await this.ds.query(
+      `SELECT ${COLUMNS} FROM users u WHERE lower(u.username) = lower($1) AND NOT u.deleted AND NOT u.is_system`,
+      [username],
+    );
+    return rows[0];
+  }
+
+  async findByEmail(email: string): Promise<UserRow | undefined> {
+    const rows: UserRow[] = await this.ds.query(
+      `SELECT ${COLUMNS} FROM users u WHERE lower(u.email) = lower($1) AND u.email <> '' AND NOT u.deleted AND NOT u.is_system`,
+      [email],
+    );
+    return rows[0];
+  }
+
+  /**
+   * One page of users ordered by username, plus the total that match. `authorized` is the RBAC SQL
+   * filter over the users table (alias u).
+   */
+  async list(search: UserSearch, page: { afterId?: string; limit: number; offset: number }, authorized: string) {
+    const params: unknown[] = [];
+    const p = (v: unknown) => (params.push(v), `$${params.length}`);
+    const where = ['NOT u.deleted', 'NOT u.is_system', `(${authorized})`];
+    if (search.search) where.push(`(u.username ILIKE ${p(`%${escapeLike(search.search)}%`)} OR u.email ILIKE $${params.length})`);
+    if (search.username) where.push(`lower(u.username) = lower(${p(search.username)})`);
+    if (search.email) where.push(`lower(u.email) = lower(${p(search.email)})`);
+    if (search.status.length) where.push(`u.status = ANY(${p(search.status)}::user_status[])`);
+    if (search.roles.length) where.push(`u.rbac_roles && ${p(search.roles)}::text[]`);
+    if (search.loginTypes.length) where.push(`u.login_type = ANY(${p(search.loginTypes)}::login_type[])`);
+    if (search.githubComUserId !== undefined) where.push(`u.github_com_user_id = ${p(search.githubComUserId)}`);
+    if (search.createdBefore) where.push(`u.created_at < ${p(search.createdBefore)}`);
+    if (search.createdAfter) where.push(`u.created_at > ${p(search.createdAfter)}`);
+    if (search.lastSeenBefore) where.push(`u.last_seen_at < ${p(search.lastSeenBefore)}`);
+    if (search.lastSeenAfter) where.push(`u.last_seen_at > ${p(search.lastSeenAfter)}`);
+    if (search.serviceAccount !== undefined) where.push(`u.is_service_account = ${p(search.serviceAccount)}`);
+    const filtered = where.join(' AND ');
+    const countParams = [...params];
+    const pageWhere = [filtered];
+    if (page.afterId) {
+      pageWhere.push(`lower(u.username) > (SELECT lower(username) FROM users WHERE id = ${p(page.afterId)})`);
+    }
+    const limit = page.limit > 0 ? `LIMIT ${p(page.limit)}` : '';
+    const offset = page.offset > 0 ? `OFFSET ${p(page.offset)}` : '';
+    const [rows, count] = await Promise.all([
+      this.ds.query(`SELECT ${COLUMNS} FROM users u WHERE ${pageWhere.join(' AND ')} ORDER BY lower(u.username) ${limit} ${offset}`, params),
+      this.ds.query(`SELECT count(*)::int AS n FROM users u WHERE ${filtered}`, countParams),
+    ]);
+    return { rows: rows as UserRow[], count: count[0].n as number };
+  }
+
+  async exists(id: string): Promise<boolean> {
+    const rows = await this.ds.query(`SELECT 1 FROM users WHERE id = $1 AND NOT deleted`, [id]);
+    return rows.length > 0;
+  }
+
+  async updateProfile(id: string, username: string, name: string): Promise<void> {
+    await this.ds.query(`UPDATE users SET username = $2, name = $3, updated_at = now() WHERE id = $1`, [id, username, name]);
+  }
+
+  async updateStatus(id: string, status: UserStatus): Promise<void> {
+    await this.ds.query(`UPDATE users SET status = $2, updated_at = now() WHERE id = $1`, [id, status]);
+  }
+
+  async updatePassword(id: string, hashedPassword: string, db: Db = this.ds): Promise<void> {
+    await db.query(`UPDATE users SET hashed_password = $2, updated_at = now() WHERE id = $1`, [id, hashedPassword]);
+  }
+
+  async updateRoles(id: string, roles: string[]): Promise<void> {
+    await this.ds.query(`UPDATE users SET rbac_roles = $2, updated_at = now() WHERE id = $1`, [id, roles]);
+  }
+
+  /** Soft delete, as Coder: the row stays for history; its keys go with it (trigger). */
+  async softDelete(id: string): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      await tx.query(`DELETE FROM organization_members WHERE user_id = $1`, [id]);
+      await tx.query(`UPDATE users SET deleted = true, updated_at = now() WHERE id = $1`, [id]);
+    });
+  }
+
+  /** Explicit site roles and per-organization roles of a user. */
+  async roles(id: string): Promise<{ roles: string[]; organization_roles: Record<string, string[]> }> {
+    const [row] = await this.ds.query(
+      `SELECT u.rbac_roles AS roles,
+         COALESCE((SELECT json_object_agg(om.organization_id, om.roles) FROM organization_members om WHERE om.user_id = u.id), '{}') AS organization_roles
+       FROM users u WHERE u.id = $1`,
+      [id],
+    );
+    return row;
+  }
+
+  transaction<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(fn);
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

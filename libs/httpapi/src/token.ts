@@ -1,0 +1,43 @@
+import { cookie, header, queryParam, type AnyRequest } from './http.js';
+
+export const SESSION_TOKEN_COOKIE = 'coder_session_token';
+export const SESSION_TOKEN_HEADER = 'Coder-Session-Token';
+
+/**
+ * Finds the API key in Coder's order: cookie, `coder_session_token` query, `Coder-Session-Token`
+ * header, `Authorization: Bearer`, `access_token` query. A non-Bearer Authorization is ignored.
+ */
+export function extractToken(req: AnyRequest): string | undefined {
+  const fromCookie = cookie(req, SESSION_TOKEN_COOKIE);
+  if (fromCookie) return fromCookie;
+  const fromQuery = queryParam(req, SESSION_TOKEN_COOKIE);
+  if (fromQuery) return fromQuery;
+  const fromHeader = header(req, SESSION_TOKEN_HEADER);
+  if (fromHeader) return fromHeader;
+  const authz = header(req, 'authorization');
+  if (authz) {
+    const m = /^bearer\s+(\S+)\s*$/i.exec(authz);
+    if (m) return m[1];
+  }
+  return queryParam(req, 'access_token') || undefined;
+}
+
+export interface ParsedToken {
+  id: string;
+  secret: string;
+}
+
+export const API_KEY_ID_LENGTH = 10;
+export const API_KEY_SECRET_LENGTH = 22;
+
+/** Splits `<10-char id>-<22-char secret>`; returns an error description for anything else. */
+export function parseApiToken(token: string): ParsedToken | { error: string } {
+  const parts = token.split('-');
+  if (parts.length !== 2) return { error: `incorrect amount of API key parts, expected 2 got ${parts.length}` };
+  const [id, secret] = parts;
+  if (id.length !== API_KEY_ID_LENGTH) return { error: `invalid API key ID length, expected ${API_KEY_ID_LENGTH} got ${id.length}` };
+  if (secret.length !== API_KEY_SECRET_LENGTH) {
+    return { error: `invalid API key secret length, expected ${API_KEY_SECRET_LENGTH} got ${secret.length}` };
+  }
+  return { id, secret };
+}
