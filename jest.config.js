@@ -12,10 +12,19 @@ const swc = [
   },
 ];
 
+// @fastify/static (Swagger UI under Fastify) require()s content-disposition, which is ESM-only; Node 20
+// loads that natively but jest's CommonJS loader cannot, so jest compiles that one package to CommonJS.
+const esmOnlyDeps = ['content-disposition'];
+const toCommonJs = ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }];
+
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: {
+    '^.+\\.ts$': swc,
+    [`node_modules/(${esmOnlyDeps.join('|')})/.+\\.js$`]: toCommonJs,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyDeps.join('|')})/)`],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
 

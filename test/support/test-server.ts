@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import { loadConfig, type DeploymentConfig } from '../../apps/coderd/src/config/config.js';
+import { CoreModule, type CoreOptions } from '../../apps/coderd/src/core.module.js';
+import { createApp } from '../../apps/coderd/src/server/create-app.js';
+import { EnterpriseModule } from '../../apps/enterprise/src/enterprise.module.js';
+
+export interface TestServer {
+  url: string;
+  app: INestApplication;
+  config: DeploymentConfig;
+  databaseUrl: string;
+  /** Direct SQL against this server's database (for arranging state tests cannot reach via the API). */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** AGPL server instead of the enterprise one. */
+  oss?: boolean;
+  /** Environment variables, as the server would read them (CODER_*). */
+  env?: Record<string, string>;
+  /** Reuse a database (e.g. a second replica); a fresh one otherwise. */
+  databaseUrl?: string;
+}
+
+/** Test defaults: limits high enough not to interfere unless a test lowers them. */
+const TEST_ENV = { CODER_LOGIN_RATE_LIMIT: '10000', CODER_API_RATE_LIMIT: '100000' };
+
+/** Boots a real server (real HTTP on 127.0.0.1, real PostgreSQL) on a database of its own. */
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const adminUrl = process.env.E2E_PG_ADMIN_URL;
+  if (!adminUrl) throw new Error('E2E_PG_ADMIN_URL is not set: API tests must run through the jest "api" project.');
+  const databaseUrl = opts.databaseUrl ?? (await createDatabase(adminUrl));
+  const config = loadConfig({ ...TEST_ENV, ...opts.env });
+  const coreOpts: CoreOptions = { config, databaseUrl };
+  const root = opts.oss ? CoreModule.forRoot(coreOpts) : EnterpriseModule.forRoot(coreOpts);
+  const app = await createApp(root, config, { logLevels: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    app,
+    config,
+    databaseUrl,
+    sql: async (text, params) => (await pool.query(text, params)).rows,
+    async close() {
+      await app.close();
+      await pool.end();
+    },
+  };
+}
+
+async function createDatabase(adminUrl: string): Promise<string> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
