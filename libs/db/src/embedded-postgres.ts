@@ -62,6 +62,7 @@ export async function startEmbeddedPostgres(
       `Embedded PostgreSQL failed to start in ${dataDir} on port ${port}` +
         (err instanceof Error ? `: ${err.message}` : '. Another process may be using the port; delete ' +
           `${path.join(root, 'port')} to pick a new one.`),
+      { cause: err },
     );
   }
   const client = pg.getPgClient('postgres', '127.0.0.1');

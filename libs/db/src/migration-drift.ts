@@ -13,7 +13,7 @@ import { runMigrationsLocked } from './migrate.js';
 const cache = await mkdtemp(path.join(tmpdir(), 'coderd-drift-'));
 const pg = process.env.CODER_PG_CONNECTION_URL ? undefined : await startEmbeddedPostgres(cache);
 const ds = new DataSource(dataSourceOptions(process.env.CODER_PG_CONNECTION_URL || pg!.url));
-let drift: string[] = [];
+let drift: string[];
 try {
   await ds.initialize();
   await runMigrationsLocked(ds);

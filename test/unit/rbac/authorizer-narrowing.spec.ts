@@ -9,7 +9,6 @@ import { GROUP, KEY, ORG_A, ORG_B, OTHER, USER, subjectWith } from './fixtures.j
 type Row = [string, Subject, Action, RbacObject, boolean];
 
 const member = subjectWith([], { [ORG_A]: [] }, { groups: [GROUP] });
-const owner = subjectWith(['owner']);
 const tplA = (acl: Partial<RbacObject>): RbacObject => ({ type: 'template', id: KEY, orgId: ORG_A, ...acl });
 
 describe('ACL grants', () => {

@@ -3,6 +3,14 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { BUILD_VERSION } from '../tokens.js';
 
 export const SWAGGER_PATH = 'swagger';
+
+/** Path parameters mean the same thing on every route; describe them once. */
+const PATH_PARAMS: Record<string, string> = {
+  user: 'User ID, username, or "me".',
+  organization: 'Organization ID or name.',
+  keyid: 'API key ID (the part of the token before "-").',
+  keyname: 'Token name.',
+};
 export const SWAGGER_JSON_PATH = 'swagger/doc.json';
 
 /** The OpenAPI document, with Coder's two token schemes. */
@@ -22,6 +30,14 @@ export function buildOpenApiDocument(app: INestApplication, title = 'Coder API')
   const doc = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,
   });
+  // Public routes carry no security requirement; say so explicitly (an empty list) rather than by omission.
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item) as Array<{ security?: unknown[]; parameters?: Array<{ in: string; name: string; description?: string }> }>) {
+      if (typeof op !== 'object' || !op) continue;
+      op.security ??= [];
+      for (const param of op.parameters ?? []) if (param.in === 'path') param.description ??= PATH_PARAMS[param.name];
+    }
+  }
   doc.tags = [...new Set(Object.values(doc.paths).flatMap((p) => Object.values(p).flatMap((op) => (op as { tags?: string[] }).tags ?? [])))]
     .sort()
     .map((name) => ({ name, description: `${name} endpoints.` }));
