@@ -32,7 +32,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Failed queries surface as exceptions; the HTTP layer logs the ones that become 500s.
+    logging: false,
     extra: { max: poolSize },
   };
 }

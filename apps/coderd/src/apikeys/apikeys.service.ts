@@ -17,6 +17,8 @@ import { ApiKeysRepository, type ApiKeyRow } from './apikeys.repository.js';
 import { normaliseAllowList, normaliseScopes } from './token-request.js';
 
 const DEFAULT_TOKEN_LIFETIME_MS = 30 * 24 * 3_600_000;
+/** Coder: keys generated through POST /users/{user}/keys last one week. */
+const GENERATED_KEY_LIFETIME_MS = 7 * 24 * 3_600_000;
 const keyObject = (k: { id: string; user_id: string }): RbacObject => ({ type: 'api_key', id: k.id, ownerId: k.user_id });
 
 export interface IssuedKey {
@@ -44,7 +46,16 @@ export class ApiKeysService {
   async createSessionKey(actor: Actor, userParam: string, ip: string): Promise<sdk.GenerateAPIKeyResponse> {
     const user = await this.users.resolve(actor, userParam);
     this.authz.require(actor, 'create', { type: 'api_key', ownerId: user.id });
-    return { key: (await this.issueSession(user.id, ip)).token };
+    const issued = await this.issue({
+      userId: user.id,
+      ip,
+      loginType: 'password',
+      lifetimeMs: GENERATED_KEY_LIFETIME_MS,
+      tokenName: '',
+      scopes: ['coder:all'],
+      allowList: ['*:*'],
+    });
+    return { key: issued.token };
   }
 
   async createToken(actor: Actor, userParam: string, req: CreateTokenRequest, ip: string): Promise<sdk.GenerateAPIKeyResponse> {

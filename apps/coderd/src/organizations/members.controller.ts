@@ -39,7 +39,7 @@ export class MembersController {
     return this.members.get(actor, org, user);
   }
 
-  @Endpoint('POST', 'members/:user', { id: 'addOrganizationMember', summary: 'Add organization member', response: OrganizationMember, status: 200, errors: [403, 409] })
+  @Endpoint('POST', 'members/:user', { id: 'addOrganizationMember', summary: 'Add organization member', response: OrganizationMember, status: 200, errors: [403] })
   add(@CurrentActor() actor: Actor, @Param('organization') org: string, @Param('user') user: string): Promise<OrganizationMember> {
     return this.members.add(actor, org, user);
   }

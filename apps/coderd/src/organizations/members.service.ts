@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { badRequest, conflict, forbidden, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
+import { badRequest, forbidden, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
 import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
 import type { Pagination } from '../../../../libs/httpapi/src/pagination.js';
 import { assignableOrgRoles, canAssignRole, canUnassignRole } from '../../../../libs/rbac/src/assign.js';
@@ -45,20 +45,21 @@ export class MembersService {
 
   async get(actor: Actor, orgParam: string, userParam: string): Promise<sdk.OrganizationMemberWithUserData> {
     const org = await this.organizations.resolve(actor, orgParam);
-    const user = await this.users.resolve(actor, userParam);
+    const user = await this.users.lookup(actor, userParam);
+    this.authz.requireRead(actor, memberObject(org.id, user.id));
     const member = await this.orgs.member(org.id, user.id);
     if (!member) throw notFound();
-    this.authz.requireRead(actor, memberObject(org.id, user.id));
     return toMemberWithUser(member);
   }
 
   async add(actor: Actor, orgParam: string, userParam: string): Promise<sdk.OrganizationMember> {
     const org = await this.organizations.resolve(actor, orgParam);
-    const user = await this.users.resolve(actor, userParam);
+    const user = await this.users.lookup(actor, userParam);
     this.authz.require(actor, 'create', memberObject(org.id, user.id));
-    if (await this.orgs.member(org.id, user.id)) throw conflict('User is already an organization member.');
+    // Coder answers 400 (not 409) here.
+    if (await this.orgs.member(org.id, user.id)) throw alreadyMember();
     await this.orgs.addMember(org.id, user.id).catch((err) => {
-      if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') throw conflict('User is already an organization member.');
+      if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') throw alreadyMember();
       throw err;
     });
     await this.authenticator.invalidate({ userId: user.id });
@@ -67,7 +68,7 @@ export class MembersService {
 
   async remove(actor: Actor, orgParam: string, userParam: string): Promise<void> {
     const org = await this.organizations.resolve(actor, orgParam);
-    const user = await this.users.resolve(actor, userParam);
+    const user = await this.users.lookup(actor, userParam);
     const member = await this.orgs.member(org.id, user.id);
     if (!member) throw notFound();
     this.authz.require(actor, 'delete', memberObject(org.id, user.id));
@@ -78,7 +79,7 @@ export class MembersService {
 
   async updateRoles(actor: Actor, orgParam: string, userParam: string, roles: string[]): Promise<sdk.OrganizationMember> {
     const org = await this.organizations.resolve(actor, orgParam);
-    const user = await this.users.resolve(actor, userParam);
+    const user = await this.users.lookup(actor, userParam);
     const member = await this.orgs.member(org.id, user.id);
     if (!member) throw notFound();
     this.authz.requireRead(actor, memberObject(org.id, user.id));
@@ -98,3 +99,5 @@ export class MembersService {
   }
 }
 
+
+const alreadyMember = () => badRequest('Organization member already exists in this organization.');

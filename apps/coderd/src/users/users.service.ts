@@ -32,10 +32,20 @@ export class UsersService {
 
   /** `{user}` path parameter: a UUID, a username, or `me`. Unreadable users are "not found". */
   async resolve(actor: Actor, param: string): Promise<UserRow> {
+    const row = await this.lookup(actor, param);
+    this.authz.requireRead(actor, userObject(row));
+    return row;
+  }
+
+  /**
+   * The same lookup without the user:read check, for routes that authorize another object instead
+   * (Coder resolves `{user}` as a restricted system actor there: a member may see a fellow
+   * organization member without being allowed to read that user).
+   */
+  async lookup(actor: Actor, param: string): Promise<UserRow> {
     const id = param === 'me' ? actor.userId : undefined;
     const row = id || UUID_RE.test(param) ? await this.users.findById(id ?? param) : await this.users.findByUsername(param);
     if (!row) throw notFound();
-    this.authz.requireRead(actor, userObject(row));
     return row;
   }
 
