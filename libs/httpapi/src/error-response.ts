@@ -34,6 +34,8 @@ function fromHttpException(err: HttpException): ErrorResponse {
 
 /** Body-parser and router failures, phrased for people rather than for the framework. */
 function frameworkClientError(status: number, code: string | undefined, text: string | undefined): ErrorBody {
+  if (code === 'FST_ERR_BAD_URL') return { message: 'The request URL is malformed.', detail: text };
+  if (status === HttpStatus.URI_TOO_LONG) return { message: 'A path parameter is too long.' };
   if (status === HttpStatus.PAYLOAD_TOO_LARGE) return { message: 'Request body is too large.' };
   if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
     return { message: 'Unsupported content type.', detail: 'Send the request body as application/json.' };
@@ -72,13 +74,10 @@ function fromPostgresError(err: PgError): ErrorResponse {
       return { status: HttpStatus.BAD_REQUEST, body: { message: 'Validation failed.', validations: [{ field, detail: err.message }] } };
     case '23503':
       return { status: HttpStatus.BAD_REQUEST, body: { message: 'A referenced resource does not exist.', detail: err.constraint } };
-    case '22P02':
-    case '22001':
-    case '22003':
-    case '22007':
-    case '22008':
-      return { status: HttpStatus.BAD_REQUEST, body: { message: 'Invalid input.', detail: err.message } };
     default:
+      // Class 22 is "data exception": a value PostgreSQL cannot take (bad UUID or number syntax, a
+      // string too long, a NUL byte, ...). That is always the input's fault.
+      if (err.code.startsWith('22')) return { status: HttpStatus.BAD_REQUEST, body: { message: 'Invalid input.', detail: err.message } };
       return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: INTERNAL };
   }
 }

@@ -29,6 +29,7 @@ export interface ParsedToken {
 
 export const API_KEY_ID_LENGTH = 10;
 export const API_KEY_SECRET_LENGTH = 22;
+const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 /** Splits `<10-char id>-<22-char secret>`; returns an error description for anything else. */
 export function parseApiToken(token: string): ParsedToken | { error: string } {
@@ -39,5 +40,6 @@ export function parseApiToken(token: string): ParsedToken | { error: string } {
   if (secret.length !== API_KEY_SECRET_LENGTH) {
     return { error: `invalid API key secret length, expected ${API_KEY_SECRET_LENGTH} got ${secret.length}` };
   }
+  if (!ALPHANUMERIC.test(id) || !ALPHANUMERIC.test(secret)) return { error: 'API key contains characters other than letters and digits' };
   return { id, secret };
 }

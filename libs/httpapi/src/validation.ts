@@ -7,14 +7,42 @@ export function toValidations(errors: ClassValidatorError[], parent = ''): Valid
   for (const e of errors) {
     const field = parent ? `${parent}.${e.property}` : e.property;
     if (e.constraints) {
-      const messages = Object.entries(e.constraints).map(([kind, msg]) =>
-        kind === 'whitelistValidation' ? `Unknown field "${field}".` : msg,
+      // A wrong type makes the other constraints' messages meaningless; report it alone.
+      const kinds = Object.keys(e.constraints);
+      const first = kinds.find((k) => TYPE_CONSTRAINTS.includes(k));
+      const messages = (first ? [first] : kinds).map((kind) =>
+        kind === 'whitelistValidation' ? `Unknown field "${field}".` : e.constraints![kind],
       );
       out.push({ field, detail: messages.join('; ') });
     }
     if (e.children?.length) out.push(...toValidations(e.children, field));
   }
   return out;
+}
+
+const TYPE_CONSTRAINTS = ['whitelistValidation', 'isArray', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isObject', 'nestedValidation'];
+
+/** Deeper than any request we accept; class-transformer recurses and would overflow the stack. */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * One iterative walk over the body: too deep (class-transformer would recurse until the stack
+ * overflows), or strings with NUL characters (PostgreSQL cannot store them) anywhere in it.
+ */
+function inspectBody(value: unknown, maxDepth: number): { tooDeep: boolean; nulFields: string[] } {
+  const nulFields: string[] = [];
+  const stack: Array<[unknown, number, string]> = [[value, 1, '']];
+  while (stack.length) {
+    const [v, depth, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) nulFields.push(path);
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) return { tooDeep: true, nulFields };
+    for (const [k, child] of Object.entries(v as object)) stack.push([child, depth + 1, path ? `${path}.${k}` : k]);
+  }
+  return { tooDeep: false, nulFields };
 }
 
 /** Bodies must be JSON objects; arrays, strings and null are refused before field validation. */
@@ -24,6 +52,11 @@ class BodyValidationPipe extends ValidationPipe {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         throw new ApiError(400, 'Request body must be a JSON object.');
       }
+      const { tooDeep, nulFields } = inspectBody(value, MAX_BODY_DEPTH);
+      if (tooDeep) throw new ApiError(400, `Request body is nested more than ${MAX_BODY_DEPTH} levels deep.`);
+      if (nulFields.length) {
+        throw new ApiError(400, 'Validation failed.', undefined, nulFields.sort().map((field) => ({ field, detail: 'Must not contain NUL characters.' })));
+      }
     }
     return super.transform(value, metadata);
   }
@@ -32,7 +65,6 @@ class BodyValidationPipe extends ValidationPipe {
 /** Rejects unknown fields and wrong types with 400 "Validation failed." (no silent coercion of bodies). */
 export function createValidationPipe(): ValidationPipe {
   return new BodyValidationPipe({
-    stopAtFirstError: true,
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

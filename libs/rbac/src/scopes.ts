@@ -1,7 +1,7 @@
 // API-key scopes and allow lists (reference §4). Minimal for now: a later issue builds the full
 // scope catalog. Every scope expands to site-level permissions, so checking one needs only the
 // object's type and the action, never its owner or organization.
-import type { Action, ResourceType } from './policy.js';
+import { ACTIONS, isResourceType, isValidAction, type Action, type ResourceType } from './policy.js';
 import type { AllowListEntry } from './subject.js';
 
 type Grants = Partial<Record<ResourceType, ReadonlyArray<Action>>>;
@@ -41,8 +41,24 @@ const NAMED_SCOPES: Record<string, Grants> = {
 // Legacy names accepted by Coder.
 const ALIASES: Record<string, string> = { all: 'coder:all', application_connect: 'coder:application_connect' };
 
+/** The canonical name of a scope (legacy aliases resolved). */
+export function canonicalScope(scope: string): string {
+  return Object.hasOwn(ALIASES, scope) ? ALIASES[scope] : scope;
+}
+
+/** Whether a key may carry this scope: coder:all, a named composite, or `<resource>:<action|*>`. */
+export function isKnownScope(scope: string): boolean {
+  const name = canonicalScope(scope);
+  if (name === 'coder:all' || Object.hasOwn(NAMED_SCOPES, name)) return true;
+  const sep = name.indexOf(':');
+  if (sep <= 0) return false;
+  const resource = name.slice(0, sep);
+  const act = name.slice(sep + 1);
+  return isResourceType(resource) && (act === '*' || ((ACTIONS as readonly string[]).includes(act) && isValidAction(resource, act as Action)));
+}
+
 function scopeAllowsOne(scope: string, type: ResourceType, action: Action): boolean {
-  const name = Object.hasOwn(ALIASES, scope) ? ALIASES[scope] : scope;
+  const name = canonicalScope(scope);
   if (name === 'coder:all') return true;
   if (Object.hasOwn(NAMED_SCOPES, name)) return NAMED_SCOPES[name][type]?.includes(action) ?? false;
   // Low-level `<resource>:<action>` or `<resource>:*`.

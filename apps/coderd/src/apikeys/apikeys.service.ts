@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { conflict, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
+import { conflict, forbidden, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
 import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
 import type { RbacObject } from '../../../../libs/rbac/src/authorizer.js';
 import type * as sdk from '../../../../libs/sdk/src/apikeys.js';
@@ -45,7 +45,7 @@ export class ApiKeysService {
 
   async createSessionKey(actor: Actor, userParam: string, ip: string): Promise<sdk.GenerateAPIKeyResponse> {
     const user = await this.users.resolve(actor, userParam);
-    this.authz.require(actor, 'create', { type: 'api_key', ownerId: user.id });
+    this.requireCreate(actor, user.id);
     const issued = await this.issue({
       userId: user.id,
       ip,
@@ -60,7 +60,7 @@ export class ApiKeysService {
 
   async createToken(actor: Actor, userParam: string, req: CreateTokenRequest, ip: string): Promise<sdk.GenerateAPIKeyResponse> {
     const user = await this.users.resolve(actor, userParam);
-    this.authz.require(actor, 'create', { type: 'api_key', ownerId: user.id });
+    this.requireCreate(actor, user.id);
     const requestedMs = req.lifetime ? Math.floor(req.lifetime / 1e6) : 0;
     if (requestedMs > this.config.maxTokenLifetimeMs) {
       throw invalidField('lifetime', `Lifetime must be less than ${formatGoDuration(this.config.maxTokenLifetimeMs)}.`, 'Failed to validate create API key request.');
@@ -114,6 +114,11 @@ export class ApiKeysService {
   async revoke(keyId: string): Promise<void> {
     await this.keys.delete(keyId);
     await this.authenticator.invalidate({ keyId });
+  }
+
+  /** The user is readable (resolved), so a refusal is 403, not 404. */
+  private requireCreate(actor: Actor, userId: string): void {
+    if (!this.authz.can(actor, 'create', { type: 'api_key', ownerId: userId })) throw forbidden('You are not allowed to create keys for this user.');
   }
 
   private async find(actor: Actor, userParam: string, keyId: string): Promise<ApiKeyRow> {

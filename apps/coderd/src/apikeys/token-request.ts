@@ -1,32 +1,18 @@
 import { ApiError, type ValidationError } from '../../../../libs/httpapi/src/api-error.js';
 import { UUID_RE } from '../../../../libs/httpapi/src/pagination.js';
-import { ACTIONS, isResourceType, isValidAction } from '../../../../libs/rbac/src/policy.js';
+import { isResourceType } from '../../../../libs/rbac/src/policy.js';
+import { canonicalScope, isKnownScope } from '../../../../libs/rbac/src/scopes.js';
 import type { APIKeyAllowListTarget } from './apikeys.dto.js';
-
-const SCOPE_ALIASES: Record<string, string> = { all: 'coder:all', application_connect: 'coder:application_connect' };
-const SPECIAL_SCOPES = new Set(['coder:all', 'coder:application_connect']);
 
 /** Normalises requested scopes (legacy `scope`, aliases, duplicates); default `coder:all`. */
 export function normaliseScopes(scope: string | undefined, scopes: string[] | undefined): string[] {
   const requested = [...(scopes ?? []), ...(scope ? [scope] : [])];
   if (requested.length === 0) return ['coder:all'];
-  const out = new Set<string>();
-  const validations: ValidationError[] = [];
-  for (const raw of requested) {
-    const s = SCOPE_ALIASES[raw] ?? raw;
-    if (SPECIAL_SCOPES.has(s) || isLowLevelScope(s)) out.add(s);
-    else validations.push({ field: 'scopes', detail: `"${raw}" is not a valid scope.` });
-  }
+  const validations: ValidationError[] = requested
+    .filter((s) => !isKnownScope(s))
+    .map((s) => ({ field: 'scopes', detail: `"${s}" is not a valid scope.` }));
   if (validations.length) throw new ApiError(400, 'Invalid scopes.', undefined, validations);
-  return [...out].sort();
-}
-
-function isLowLevelScope(s: string): boolean {
-  const i = s.indexOf(':');
-  if (i < 0) return false;
-  const type = s.slice(0, i);
-  const action = s.slice(i + 1);
-  return isResourceType(type) && (action === '*' || ((ACTIONS as readonly string[]).includes(action) && isValidAction(type, action)));
+  return [...new Set(requested.map(canonicalScope))].sort();
 }
 
 export const MAX_ALLOW_LIST_ENTRIES = 128;

@@ -11,8 +11,8 @@ import { LoginWithPasswordRequest, LoginWithPasswordResponse, MessageResponse } 
 import { LoginService } from './login.service.js';
 import { LoginRateLimited } from './rate-limit.guard.js';
 
+/** Login is public; logout needs the session it ends. */
 @ApiTags('Authorization')
-@Authenticated()
 @Controller('api/v2/users')
 export class LoginController {
   constructor(
@@ -40,6 +40,7 @@ export class LoginController {
     return { session_token: issued.token };
   }
 
+  @Authenticated()
   @Endpoint('POST', 'logout', { id: 'logOutUser', summary: 'Log out user', response: MessageResponse, status: 200 })
   async logOut(@CurrentActor() actor: Actor, @Res({ passthrough: true }) res: AnyResponse): Promise<MessageResponse> {
     await this.keys.revoke(actor.apiKeyId);

@@ -20,12 +20,13 @@ export class LoginService {
   ) {}
 
   async login(emailOrUsername: string, password: string, ip: string): Promise<IssuedKey> {
-    if (this.config.disablePasswordAuth) throw new ApiError(403, 'Password authentication is disabled.');
     const user = emailOrUsername.includes('@')
       ? await this.users.findByEmail(emailOrUsername)
       : await this.users.findByUsername(emailOrUsername);
     const ok = await passwordMatches(user?.hashed_password || (await this.dummy()), password);
     if (!user || !ok) throw new ApiError(401, 'Incorrect email or password.');
+    // Checked after the password, as Coder does: the answer reveals nothing to a wrong guess.
+    if (this.config.disablePasswordAuth) throw new ApiError(403, 'Password authentication is disabled.');
     if (user.login_type !== 'password') {
       throw new ApiError(403, `Incorrect login type, attempting to use "password" but user is of login type "${user.login_type}".`);
     }

@@ -68,7 +68,8 @@ export function loadConfig(env: Env = process.env): DeploymentConfig {
     read(name, fallback, (r) => (/^-?\d+$/.test(r) && Number(r) >= min ? Number(r) : undefined), `an integer >= ${min}`);
 
   const httpAddress = read('CODER_HTTP_ADDRESS', { host: '127.0.0.1', port: 3000 }, parseAddress, 'host:port, e.g. "127.0.0.1:3000"');
-  const defaultAccessUrl = `http://${httpAddress.host === '0.0.0.0' ? '127.0.0.1' : httpAddress.host}:${httpAddress.port}`;
+  const host = httpAddress.host === '0.0.0.0' ? '127.0.0.1' : httpAddress.host === '::' ? '[::1]' : httpAddress.host;
+  const defaultAccessUrl = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${httpAddress.port}`;
   const config: DeploymentConfig = {
     httpAddress,
     accessUrl: read('CODER_ACCESS_URL', defaultAccessUrl, parseHttpUrl, 'an http(s) URL'),

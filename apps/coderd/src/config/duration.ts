@@ -20,6 +20,9 @@ export function parseGoDuration(input: string): number | undefined {
 /** Formats milliseconds the way Go prints a time.Duration ("24h0m0s"). */
 export function formatGoDuration(ms: number): string {
   if (ms === 0) return '0s';
+  // Under a second Go switches to the largest unit that keeps a non-zero integer part.
+  if (ms < 1) return ms < 0.001 ? `${Math.round(ms * 1e6)}ns` : `${+(ms * 1000).toFixed(3)}µs`;
+  if (ms < 1000) return `${+ms.toFixed(6)}ms`;
   const h = Math.floor(ms / 3_600_000);
   const m = Math.floor((ms % 3_600_000) / 60_000);
   const s = (ms % 60_000) / 1000;

@@ -54,7 +54,8 @@ export class MembersService {
 
   async add(actor: Actor, orgParam: string, userParam: string): Promise<sdk.OrganizationMember> {
     const org = await this.organizations.resolve(actor, orgParam);
-    const user = await this.users.lookup(actor, userParam);
+    // Adding needs read access to the site user (Coder's ExtractUserParam), not just to members.
+    const user = await this.users.resolve(actor, userParam);
     this.authz.require(actor, 'create', memberObject(org.id, user.id));
     // Coder answers 400 (not 409) here.
     if (await this.orgs.member(org.id, user.id)) throw alreadyMember();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { badRequest, forbidden, invalidField } from '../../../../libs/httpapi/src/api-error.js';
+import { badRequest, forbidden, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
 import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
 import { assignableSiteRoles, canAssignRole, canUnassignRole } from '../../../../libs/rbac/src/assign.js';
 import { findRole } from '../../../../libs/rbac/src/roles.js';
@@ -28,6 +28,8 @@ export class RolesService {
 
   async userRoles(actor: Actor, param: string): Promise<{ roles: string[]; organization_roles: Record<string, string[]> }> {
     const user = await this.users.resolve(actor, param);
+    // Coder: another user's roles are personal data; without read_personal they are "not found".
+    if (!this.authz.can(actor, 'read_personal', userObject(user))) throw notFound();
     return this.usersRepo.roles(user.id);
   }
 

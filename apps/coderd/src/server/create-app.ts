@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { toErrorResponse } from '../../../../libs/httpapi/src/error-response.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { buildOpenApiDocument, setupSwagger } from '../openapi/swagger.js';
 
@@ -35,7 +37,15 @@ export async function createApp(root: DynamicModule, config: DeploymentConfig, o
     });
     app = express;
   } else {
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 } });
+    const adapter = new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+      // Malformed URLs and over-long path parameters fail inside the router, before Nest.
+      frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+        const { status, body } = toErrorResponse(err);
+        void reply.status(status).send(body);
+      },
+    });
     const fastify = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, preview: opts.preview });
     const instance = fastify.getHttpAdapter().getInstance();
     instance.addHook('onRequest', async (_req, reply) => {

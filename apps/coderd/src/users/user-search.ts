@@ -64,7 +64,7 @@ export function parseUserSearch(q: string | undefined): UserSearch {
       case 'last_seen_before':
       case 'last_seen_after': {
         const d = new Date(value);
-        if (Number.isNaN(d.getTime())) bad(`Query param "${key}" must be a date, e.g. 2024-01-31 or an RFC 3339 timestamp.`);
+        if (!DATE_RE.test(value) || Number.isNaN(d.getTime())) bad(`Query param "${key}" must be a date, e.g. 2024-01-31 or an RFC 3339 timestamp.`);
         else out[camel(key)] = d;
         break;
       }
@@ -76,6 +76,9 @@ export function parseUserSearch(q: string | undefined): UserSearch {
   if (words.length) out.search = words.join(' ');
   return out;
 }
+
+/** YYYY-MM-DD, or an RFC 3339 timestamp. */
+const DATE_RE = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2}))?$/;
 
 function tokenize(q: string): string[] {
   const terms: string[] = [];

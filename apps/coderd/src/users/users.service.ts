@@ -122,8 +122,8 @@ export class UsersService {
     const user = await this.resolve(actor, param);
     this.authz.require(actor, 'update', userObject(user));
     if (status === 'suspended' && user.id === actor.userId) throw badRequest('You cannot suspend yourself.');
-    if (status === 'suspended' && user.rbac_roles.includes('owner') && !actor.subject.siteRoles.includes('owner')) {
-      throw forbidden('Only owners can suspend an owner.');
+    if (status === 'suspended' && user.rbac_roles.includes('owner')) {
+      throw badRequest('You cannot suspend a user with the "owner" role. Remove the role first.');
     }
     await this.users.updateStatus(user.id, status);
     await this.authenticator.invalidate({ userId: user.id });
@@ -142,6 +142,9 @@ export class UsersService {
       }
     }
     this.checkPassword(req.password);
+    if (await passwordMatches(user.hashed_password, req.password)) {
+      throw invalidField('password', 'New password cannot match old password.', 'New password cannot match old password.');
+    }
     const hashed = await hashPassword(req.password);
     // Other sessions end with the old password; the caller keeps the one it used.
     await this.users.transaction(async (tx) => {
