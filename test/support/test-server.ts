@@ -4,6 +4,7 @@ import pg from 'pg';
 import { loadConfig, type DeploymentConfig } from '../../apps/coderd/src/config/config.js';
 import { CoreModule, type CoreOptions } from '../../apps/coderd/src/core.module.js';
 import { createApp } from '../../apps/coderd/src/server/create-app.js';
+import { closeGracefully } from '../../apps/coderd/src/server/shutdown.js';
 import { EnterpriseModule } from '../../apps/enterprise/src/enterprise.module.js';
 
 export interface TestServer {
@@ -47,7 +48,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     databaseUrl,
     sql: async (text, params) => (await pool.query(text, params)).rows,
     async close() {
-      await app.close();
+      await closeGracefully(app);
       await pool.end();
     },
   };

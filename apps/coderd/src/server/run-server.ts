@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type DeploymentConfig } from '../config/config
 import type { CoreOptions } from '../core.module.js';
 import { FirstUserService } from '../users/first-user.service.js';
 import { createApp } from './create-app.js';
+import { closeGracefully } from './shutdown.js';
 
 export interface ServerFlavour {
   name: string;
@@ -46,7 +47,7 @@ export async function runServer(flavour: ServerFlavour): Promise<void> {
     }
     stopping = true;
     console.log(`Received ${signal}; finishing in-flight requests and shutting down...`);
-    await app.close().catch((err) => console.error(err));
+    await closeGracefully(app).catch((err) => console.error(err));
     await db?.stop().catch((err) => console.error(err));
     process.exit(0);
   };
