@@ -1,0 +1,73 @@
+// Turns a results object into the markdown report and the derived checks against the targets.
+
+/** Targets from the foundation issue (see bench/README.md). */
+export const TARGETS = {
+  meVsHealthzPct: 50, // authenticated /users/me throughput >= 50% of /healthz
+  meP99Ms: 15,
+  usersP99Ms: 30,
+  coldStartS: 10,
+  warmRestartS: 5,
+  meTxnsPerRequest: 0.05, // "no database round trip per authenticated request": expect ~0
+};
+
+const fmt = (n, digits = 0) =>
+  n === undefined || n === null || Number.isNaN(n) ? 'n/a' : Number(n).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** Derived checks; a check whose inputs were not measured (BENCH_ONLY) is "n/a". */
+export function deriveChecks(results) {
+  const s = Object.fromEntries(results.scenarios.map((x) => [x.id, x]));
+  const checks = [];
+  const add = (name, value, unit, target, ok) =>
+    checks.push({ name, value, unit, target, status: value === undefined || value === null ? 'n/a' : ok(value) ? 'PASS' : 'FAIL' });
+
+  const pct = s.healthz && s.me ? (100 * s.me.reqPerSec) / s.healthz.reqPerSec : undefined;
+  add('/users/me throughput as % of /healthz', pct, '%', `>= ${TARGETS.meVsHealthzPct}%`, (v) => v >= TARGETS.meVsHealthzPct);
+  add('/users/me p99', s.me?.latencyMs.p99, 'ms', `<= ${TARGETS.meP99Ms} ms`, (v) => v <= TARGETS.meP99Ms);
+  add('/users?limit=25 (10k users) p99', s.users?.latencyMs.p99, 'ms', `<= ${TARGETS.usersP99Ms} ms`, (v) => v <= TARGETS.usersP99Ms);
+  add('/healthz p99 (reference)', s.healthz?.latencyMs.p99, 'ms', '-', () => true);
+  add('cold start (spawn -> /healthz 200, incl. initdb)', results.startup.coldStartS, 's', `<= ${TARGETS.coldStartS} s`, (v) => v <= TARGETS.coldStartS);
+  add('warm restart (same cache dir)', results.startup.warmRestartS, 's', `<= ${TARGETS.warmRestartS} s`, (v) => v <= TARGETS.warmRestartS);
+  add('DB transactions per /users/me request', s.me?.db?.txnsPerRequest, 'txn', `~0 (<= ${TARGETS.meTxnsPerRequest})`, (v) => v <= TARGETS.meTxnsPerRequest);
+  if (s.roles) {
+    add('DB transactions per /users/roles request (auth path only)', s.roles.db?.txnsPerRequest, 'txn', `~0 (<= ${TARGETS.meTxnsPerRequest})`, (v) => v <= TARGETS.meTxnsPerRequest);
+  }
+  return checks;
+}
+
+export function markdown(results) {
+  const lines = [];
+  const e = results.environment;
+  lines.push(`# coderd-ts benchmark ${results.startedAt}`, '');
+  lines.push(
+    `Commit \`${e.gitCommit ?? 'unknown'}\`${e.gitDirty ? ' (working tree dirty)' : ''}; Node ${e.node}; ${e.cpus} × ${e.cpuModel}; ` +
+      `${e.postgres}; adapter ${e.httpAdapter}; pool ${e.pgPoolSize}. ` +
+      `autocannon ${results.config.connections} connections, ${results.config.durationS} s after a ${results.config.warmupS} s warm-up; ` +
+      `${fmt(results.seed.totalUsers)} users in the database. 1-minute load average before the run: ${e.loadAvg1mAtStart}.`,
+    '',
+  );
+  if (!results.valid) {
+    lines.push(`> **INVALID RUN**: ${results.invalidReasons.join('; ')}`, '');
+  }
+  lines.push('| scenario | req/s (mean) | p50 ms | p90 ms | p99 ms | errors | non-2xx | DB txns/req |');
+  lines.push('|---|--:|--:|--:|--:|--:|--:|--:|');
+  for (const s of results.scenarios) {
+    const bad = s.errors + s.timeouts + s.non2xx > 0 ? ' ⚠' : '';
+    lines.push(
+      `| ${s.id}: \`${s.method} ${s.path}\`${bad} | ${fmt(s.reqPerSec)} | ${fmt(s.latencyMs.p50)} | ${fmt(s.latencyMs.p90)} | ${fmt(s.latencyMs.p99)} | ` +
+        `${s.errors + s.timeouts} | ${s.non2xx} | ${s.db ? fmt(s.db.txnsPerRequest, 3) : 'n/a'} |`,
+    );
+  }
+  lines.push('');
+  lines.push('| start-up | seconds |', '|---|--:|');
+  lines.push(`| cold start (spawn → first /healthz 200, includes initdb) | ${fmt(results.startup.coldStartS, 2)} |`);
+  lines.push(`| warm restart (same cache dir) | ${fmt(results.startup.warmRestartS, 2)} |`);
+  lines.push(`| stop (SIGTERM → exit, includes PostgreSQL shutdown) | ${fmt(results.startup.stopS, 2)} |`);
+  lines.push('');
+  lines.push('| check | value | target | result |', '|---|--:|---|---|');
+  for (const c of results.checks) {
+    const digits = c.unit === 'txn' ? 3 : c.unit === 's' ? 2 : c.unit === '%' ? 1 : 0;
+    lines.push(`| ${c.name} | ${fmt(c.value, digits)}${c.value === undefined ? '' : ' ' + c.unit} | ${c.target} | ${c.status} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,288 @@
+#!/usr/bin/env node
+// Load benchmark for the built enterprise server on embedded PostgreSQL. See bench/README.md.
+//
+//   npm run bench                                  # everything, 50 connections, 10 s per scenario
+//   BENCH_ONLY=healthz,me BENCH_DURATION=5 npm run bench
+//
+// Environment: BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
+// BENCH_ONLY (comma-separated scenario ids or letters: a/healthz, b/me, c/users, d/roles),
+// BENCH_USERS (users to seed, 10000).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { TransactionCounter, connect, seedUsers } from './lib/db.mjs';
+import { deriveChecks, markdown } from './lib/report.mjs';
+import { ServerProcess, embeddedDataDir, freePort, removeCacheDir, stopOrphanedPostgres } from './lib/server.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ENTRY = 'dist/apps/enterprise/src/main.js';
+const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
+const OWNER = { email: 'bench-owner@example.com', username: 'bench-owner', password: 'Bench-0wner-Passw0rd!x' };
+
+const SCENARIOS = [
+  { id: 'healthz', letter: 'a', method: 'GET', path: '/healthz', auth: false, what: 'framework + HTTP floor, no auth, no DB' },
+  { id: 'me', letter: 'b', method: 'GET', path: '/api/v2/users/me', auth: true, what: 'authenticated read of the caller' },
+  { id: 'users', letter: 'c', method: 'GET', path: '/api/v2/users?limit=25', auth: true, what: 'owner lists the first page of all users' },
+  { id: 'roles', letter: 'd', method: 'GET', path: '/api/v2/users/roles', auth: true, what: 'authenticated route whose handler reads no DB (auth path alone)' },
+];
+
+function intEnv(name, fallback, min) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${name}=${JSON.stringify(raw)}: expected an integer >= ${min}`);
+  return Number(raw);
+}
+
+function selectedScenarios() {
+  const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (only.length === 0) return SCENARIOS;
+  const unknown = only.filter((o) => !SCENARIOS.some((s) => s.id === o || s.letter === o));
+  if (unknown.length) throw new Error(`BENCH_ONLY: unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => `${s.letter}/${s.id}`).join(', ')}`);
+  return SCENARIOS.filter((s) => only.includes(s.id) || only.includes(s.letter));
+}
+
+function git(args) {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function api(base, method, route, { token, body } = {}) {
+  const headers = { accept: 'application/json' };
+  if (token) headers['Coder-Session-Token'] = token;
+  if (body) headers['content-type'] = 'application/json';
+  const res = await fetch(base + route, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
+
+function expectStatus(res, want, what) {
+  if (res.status !== want) throw new Error(`${what}: expected ${want}, got ${res.status}: ${res.text.slice(0, 500)}`);
+}
+
+function runAutocannon(opts) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+    current.autocannon = instance;
+  });
+}
+
+async function runScenario(base, token, scenario, cfg, counter, before) {
+  const common = {
+    url: base + scenario.path,
+    method: scenario.method,
+    headers: scenario.auth ? { 'Coder-Session-Token': token } : {},
+    connections: cfg.connections,
+  };
+  let warmup;
+  if (cfg.warmupS > 0) warmup = await runAutocannon({ ...common, duration: cfg.warmupS });
+  const result = await runAutocannon({ ...common, duration: cfg.durationS });
+  current.autocannon = undefined;
+  const after = await counter.settled();
+  const requests = (warmup?.requests.total ?? 0) + result.requests.total;
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
+  return {
+    id: scenario.id,
+    letter: scenario.letter,
+    method: scenario.method,
+    path: scenario.path,
+    description: scenario.what,
+    connections: cfg.connections,
+    durationS: cfg.durationS,
+    reqPerSec: result.requests.average,
+    requestsTotal: result.requests.total,
+    latencyMs: {
+      mean: result.latency.average,
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    throughputBytesPerSec: result.throughput.average,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes,
+    warmup: warmup ? { requestsTotal: warmup.requests.total, errors: warmup.errors + warmup.timeouts, non2xx: warmup.non2xx } : undefined,
+    loadAvg1mAfter: +os.loadavg()[0].toFixed(2),
+    db: { txnsBefore: before, txnsAfter: after, requests, txnsPerRequest: (after - before) / requests },
+  };
+}
+
+// Everything cleanup needs, reachable from signal handlers.
+const current = { server: undefined, cacheDir: undefined, clients: [], autocannon: undefined, cleaning: undefined };
+
+function cleanup() {
+  current.cleaning ??= (async () => {
+    current.autocannon?.stop?.();
+    for (const c of current.clients) await c.end().catch(() => undefined);
+    if (current.server) await current.server.stop().catch((err) => console.error('! stopping the server:', err));
+    if (current.cacheDir) {
+      const dataDir = embeddedDataDir(current.cacheDir);
+      await stopOrphanedPostgres(dataDir).catch((err) => console.error('! stopping orphaned PostgreSQL:', err));
+      try {
+        removeCacheDir(current.cacheDir, dataDir);
+      } catch (err) {
+        console.error(`! could not remove ${current.cacheDir}:`, err);
+      }
+    }
+  })();
+  return current.cleaning;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(sig, () => {
+    console.error(`\n${sig}: cleaning up...`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+async function main() {
+  const cfg = {
+    durationS: intEnv('BENCH_DURATION', 10, 1),
+    warmupS: intEnv('BENCH_WARMUP', 3, 0),
+    connections: intEnv('BENCH_CONNECTIONS', 50, 1),
+    users: intEnv('BENCH_USERS', 10_000, 0),
+  };
+  const scenarios = selectedScenarios();
+  if (!existsSync(path.join(ROOT, ENTRY))) throw new Error(`${ENTRY} is missing; run \`npm run build\` first (npm run bench does).`);
+
+  const startedAt = new Date();
+  // Server, PostgreSQL and autocannon share the machine; anything else running skews the numbers.
+  const loadAtStart = +os.loadavg()[0].toFixed(2);
+  if (loadAtStart > 0.5) console.warn(`! 1-minute load average is ${loadAtStart} before the run: other work on this machine will lower the numbers`);
+  const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'coderd-bench-'));
+  current.cacheDir = cacheDir;
+  // When run as root, PostgreSQL runs as `postgres` and must be able to reach the data directory.
+  await chmod(cacheDir, 0o711);
+  const port = await freePort();
+  const newServer = () => new ServerProcess({ root: ROOT, entry: ENTRY, cacheDir, port });
+
+  console.log(`cache dir ${cacheDir}, server on 127.0.0.1:${port}`);
+  let server = newServer();
+  current.server = server;
+  const coldStartS = await server.start();
+  const coldReportedMs = server.reportedStartMs();
+  console.log(`cold start: ${coldStartS.toFixed(2)} s`);
+  const stopped = await server.stop();
+  if (stopped.code !== 0) throw new Error(`server exited with code ${stopped.code} (signal ${stopped.signal}) on SIGTERM\n${server.tail()}`);
+  server = newServer();
+  current.server = server;
+  const warmRestartS = await server.start();
+  const warmReportedMs = server.reportedStartMs();
+  console.log(`warm restart: ${warmRestartS.toFixed(2)} s (stop took ${stopped.seconds.toFixed(2)} s)`);
+
+  const base = server.baseUrl;
+  expectStatus(await api(base, 'POST', '/api/v2/users/first', { body: OWNER }), 201, 'POST /api/v2/users/first');
+  const login = await api(base, 'POST', '/api/v2/users/login', { body: { email: OWNER.email, password: OWNER.password } });
+  expectStatus(login, 201, 'POST /api/v2/users/login');
+  const token = login.json?.session_token;
+  if (!token) throw new Error(`login returned no session_token: ${login.text}`);
+
+  const db = await connect(cacheDir, 'coder');
+  current.clients.push(db);
+  const t0 = performance.now();
+  const seeded = await seedUsers(db, cfg.users);
+  console.log(`seeded ${seeded} users in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  const monitor = await connect(cacheDir, 'postgres');
+  current.clients.push(monitor);
+  const counter = new TransactionCounter(monitor);
+  const pgVersion = (await monitor.query(`SELECT current_setting('server_version') AS v`)).rows[0].v;
+
+  // One request per scenario first: a run against a broken route measures nothing.
+  for (const s of scenarios) expectStatus(await api(base, s.method, s.path, { token: s.auth ? token : undefined }), 200, `${s.method} ${s.path}`);
+  const me = await api(base, 'GET', '/api/v2/users/me', { token });
+  if (me.json?.username !== OWNER.username) throw new Error(`/users/me returned ${me.text.slice(0, 300)}`);
+  const page = await api(base, 'GET', '/api/v2/users?limit=25', { token });
+  if (page.json?.users?.length !== Math.min(25, seeded + 1) || page.json?.count !== seeded + 1) {
+    throw new Error(`/users?limit=25 returned ${page.json?.users?.length} users, count ${page.json?.count}; expected ${Math.min(25, seeded + 1)} and ${seeded + 1}`);
+  }
+
+  const results = {
+    startedAt: startedAt.toISOString(),
+    config: { ...cfg, scenarios: scenarios.map((s) => s.id) },
+    environment: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model?.trim() ?? 'unknown',
+      memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+      postgres: `embedded PostgreSQL ${pgVersion}`,
+      httpAdapter: process.env.CODER_HTTP_ADAPTER || 'fastify',
+      pgPoolSize: Number(process.env.CODER_PG_CONN_MAX_OPEN || 10),
+      gitCommit: git(['rev-parse', '--short', 'HEAD']),
+      gitDirty: (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
+      runAsRoot: process.getuid?.() === 0,
+      loadAvg1mAtStart: loadAtStart,
+    },
+    startup: {
+      coldStartS,
+      warmRestartS,
+      stopS: stopped.seconds,
+      serverReportedColdMs: coldReportedMs,
+      serverReportedWarmMs: warmReportedMs,
+    },
+    seed: { insertedUsers: seeded, totalUsers: page.json.count },
+    scenarios: [],
+  };
+
+  // Each scenario's "after" reading is the next one's "before": nothing else talks to the server.
+  console.log('waiting for PostgreSQL statistics to settle (~12 s per reading, see lib/db.mjs)...');
+  let txns = await counter.settled();
+  for (const s of scenarios) {
+    process.stdout.write(`running ${s.letter}/${s.id}: ${s.method} ${s.path} (${cfg.connections} conns, ${cfg.warmupS} s warm-up + ${cfg.durationS} s)... `);
+    const r = await runScenario(base, token, s, cfg, counter, txns);
+    txns = r.db.txnsAfter;
+    results.scenarios.push(r);
+    console.log(`${Math.round(r.reqPerSec)} req/s, p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors + r.timeouts}`);
+  }
+
+  const invalidReasons = [];
+  for (const r of results.scenarios) {
+    if (r.non2xx > 0) invalidReasons.push(`${r.id}: ${r.non2xx} non-2xx responses (${JSON.stringify(r.statusCodes)})`);
+    if (r.errors + r.timeouts > 0) invalidReasons.push(`${r.id}: ${r.errors} errors, ${r.timeouts} timeouts`);
+    if (r.warmup && r.warmup.non2xx + r.warmup.errors > 0) invalidReasons.push(`${r.id} warm-up: ${r.warmup.non2xx} non-2xx, ${r.warmup.errors} errors`);
+  }
+  results.valid = invalidReasons.length === 0;
+  results.invalidReasons = invalidReasons;
+  results.checks = deriveChecks(results);
+
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const md = markdown(results);
+  await writeFile(path.join(RESULTS_DIR, `${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
+  await writeFile(path.join(RESULTS_DIR, `${stamp}.md`), md);
+  console.log('\n' + md);
+  for (const c of results.checks) {
+    const value = c.value === undefined || c.value === null ? 'n/a' : `${+c.value.toFixed(3)} ${c.unit}`;
+    console.log(`${c.status.padEnd(4)}  ${c.name}: ${value} (target ${c.target})`);
+  }
+  console.log(`\nwrote bench/results/${stamp}.json and bench/results/${stamp}.md`);
+  if (!results.valid) {
+    const bar = '!'.repeat(78);
+    console.error(`\n${bar}\n!! INVALID RUN: non-2xx responses or errors were recorded; the numbers above do not count.\n!! ${invalidReasons.join('\n!! ')}\n${bar}`);
+    process.exitCode = 1;
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error('\nbenchmark failed:', err instanceof Error ? err.message : err);
+  if (current.server?.log) console.error(`--- server output (tail) ---\n${current.server.tail()}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
