@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '../../../../libs/httpapi/src/api-error.js';
 import { ACTOR_KEY, AUTH_KIND, type AuthKind } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { clientIp, type AnyRequest } from '../../../../libs/httpapi/src/http.js';
+import { clientIp, routePattern, type AnyRequest } from '../../../../libs/httpapi/src/http.js';
 import { SESSION_TOKEN_COOKIE, extractToken } from '../../../../libs/httpapi/src/token.js';
 import { Authenticator, SIGNED_OUT_MESSAGE } from './authenticator.service.js';
 
@@ -22,7 +22,10 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<AnyRequest>();
     const token = extractToken(req);
     if (kind === 'public') {
-      if (token) req[ACTOR_KEY] = await this.authenticator.authenticate(token, clientIp(req)).catch(() => undefined);
+      // Recognised only where it matters (the /api/v2 rate limiter keys by user); /healthz stays free.
+      if (token && routePattern(req).startsWith('/api/v2')) {
+        req[ACTOR_KEY] = await this.authenticator.authenticate(token, clientIp(req)).catch(() => undefined);
+      }
       return true;
     }
     if (kind !== 'authenticated') throw new ApiError(500, 'Route has no authentication declaration.');

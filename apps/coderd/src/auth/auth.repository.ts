@@ -40,14 +40,4 @@ export class AuthRepository {
     const rows: UserAuthRow[] = await this.ds.query(`SELECT ${USER_AUTH} FROM users u WHERE u.id = $1 AND NOT u.deleted`, [userId]);
     return rows[0];
   }
-
-  /** Marks the user seen; a dormant user becomes active on use, as in Coder. */
-  async markSeen(userId: string): Promise<void> {
-    await this.ds.query(
-      `UPDATE users SET last_seen_at = now(), status = CASE WHEN status = 'dormant' THEN 'active'::user_status ELSE status END,
-         updated_at = CASE WHEN status = 'dormant' THEN now() ELSE updated_at END
-       WHERE id = $1`,
-      [userId],
-    );
-  }
 }

@@ -7,6 +7,7 @@ import { secretMatches } from '../apikeys/api-key-secret.js';
 import { ApiKeysRepository } from '../apikeys/apikeys.repository.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { DEPLOYMENT_CONFIG } from '../tokens.js';
+import { UsersRepository, type UserRow } from '../users/users.repository.js';
 import { AuthRepository, type KeyWithUserRow } from './auth.repository.js';
 import { subjectFor } from './subject-factory.js';
 
@@ -19,6 +20,8 @@ const CACHE_MAX = 50_000;
 
 interface CachedKey {
   row: KeyWithUserRow;
+  /** The full user, so `/users/me` needs no query either. */
+  user: UserRow;
   actor: Actor;
   loadedAt: number;
 }
@@ -40,6 +43,7 @@ export class Authenticator implements OnModuleInit {
   constructor(
     private readonly auth: AuthRepository,
     private readonly keys: ApiKeysRepository,
+    private readonly users: UsersRepository,
     private readonly pubsub: Pubsub,
     @Inject(DEPLOYMENT_CONFIG) private readonly config: DeploymentConfig,
   ) {}
@@ -70,8 +74,14 @@ export class Authenticator implements OnModuleInit {
     if (row.status === 'suspended') {
       throw new ApiError(401, `User is not active (status = "${row.status}"). Contact an admin to reactivate your account.`);
     }
-    await this.refreshIfDue(row, now, ip);
+    await this.refreshIfDue(entry, now, ip);
     return entry.actor;
+  }
+
+  /** The authenticated user as loaded with its key (undefined once the cache entry is gone). */
+  cachedUser(actor: Actor): UserRow | undefined {
+    const entry = this.cache.get(actor.apiKeyId);
+    return entry && entry.row.user_id === actor.userId ? entry.user : undefined;
   }
 
   /** Drops cached keys here and on every other replica. */
@@ -90,7 +100,8 @@ export class Authenticator implements OnModuleInit {
 
   private async load(keyId: string, now: number): Promise<CachedKey> {
     const row = await this.auth.keyWithUser(keyId);
-    if (!row) {
+    const user = row && (await this.users.findById(row.user_id));
+    if (!row || !user) {
       this.cache.delete(keyId);
       throw unauthorized('API key is invalid.');
     }
@@ -100,13 +111,13 @@ export class Authenticator implements OnModuleInit {
       apiKeyId: row.id,
       subject: subjectFor(row, row.scopes, row.allow_list),
     };
-    const entry = { row, actor, loadedAt: now };
+    const entry = { row, user, actor, loadedAt: now };
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(keyId, entry);
     return entry;
   }
 
-  private async refreshIfDue(row: KeyWithUserRow, now: number, ip: string): Promise<void> {
+  private async refreshIfDue({ row, user }: CachedKey, now: number, ip: string): Promise<void> {
     const lifetimeMs = Number(row.lifetime_seconds) * 1000;
     const touchDue = now - row.last_used.getTime() >= HOUR;
     const slideDue = !this.config.disableSessionExpiryRefresh && row.expires_at.getTime() - now <= lifetimeMs - HOUR;
@@ -117,7 +128,8 @@ export class Authenticator implements OnModuleInit {
     if (slideDue) row.expires_at = new Date(now + lifetimeMs);
     row.status = 'active';
     await this.keys.touch(row.id, row.last_used, row.expires_at, ip);
-    await this.auth.markSeen(row.user_id);
+    // The cached user must read exactly as the database does (/users/me is served from it).
+    Object.assign(user, await this.users.markSeen(row.user_id));
   }
 }
 

@@ -5,7 +5,6 @@ import type { DeploymentConfig } from '../config/config.js';
 import { DEPLOYMENT_CONFIG } from '../tokens.js';
 import { hashPassword, passwordMatches } from '../users/password.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { AuthRepository } from './auth.repository.js';
 
 /** Password login. Unknown users cost the same argon2 work as known ones, so timing reveals nothing. */
 @Injectable()
@@ -14,7 +13,6 @@ export class LoginService {
 
   constructor(
     private readonly users: UsersRepository,
-    private readonly auth: AuthRepository,
     private readonly keys: ApiKeysService,
     @Inject(DEPLOYMENT_CONFIG) private readonly config: DeploymentConfig,
   ) {}
@@ -32,7 +30,7 @@ export class LoginService {
     }
     if (user.status === 'suspended') throw new ApiError(401, 'Your account is suspended. Contact an admin to reactivate your account.');
     const issued = await this.keys.issueSession(user.id, ip);
-    await this.auth.markSeen(user.id);
+    await this.users.markSeen(user.id);
     return issued;
   }
 

@@ -52,6 +52,7 @@ export class FirstUserService {
         await this.orgs.addMember(org.id, id, [], tx);
         return { user_id: id, organization_id: org.id };
       })
+      .then((created) => (this.users.changed(), created))
       .catch((err) => (err instanceof ApiError ? Promise.reject(err) : mapUniqueViolation(err)));
   }
 }

@@ -40,10 +40,36 @@ const COLUMNS = `u.id, u.email, u.username, u.name, u.hashed_password, u.created
   u.login_type, u.avatar_url, u.last_seen_at, u.theme_preference, u.is_service_account,
   ARRAY(SELECT om.organization_id FROM organization_members om WHERE om.user_id = u.id ORDER BY om.created_at) AS organization_ids`;
 
+/** How long a users-list count is reused; a change made through this server invalidates it at once. */
+const COUNT_TTL_MS = 2000;
+const COUNT_CACHE_MAX = 1000;
+
 /** All SQL for users. Deleted and system users are invisible to every query here. */
 @Injectable()
 export class UsersRepository {
+  /**
+   * Counting every matching user costs a scan that grows with the table while the page itself is an
+   * index range; counts are reused briefly and dropped whenever a user changes here (another replica's
+   * change shows within COUNT_TTL_MS).
+   */
+  private readonly counts = new Map<string, { n: number; at: number }>();
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Any write that can change which users match a search (call again after a transaction commits). */
+  changed(): void {
+    this.counts.clear();
+  }
+
+  private async count(sql: string, params: unknown[]): Promise<number> {
+    const key = sql + '\u0000' + JSON.stringify(params);
+    const hit = this.counts.get(key);
+    if (hit && Date.now() - hit.at < COUNT_TTL_MS) return hit.n;
+    const [row] = await this.ds.query(sql, params);
+    if (this.counts.size >= COUNT_CACHE_MAX) this.counts.clear();
+    this.counts.set(key, { n: row.n, at: Date.now() });
+    return row.n;
+  }
 
   async insert(u: InsertUser, db: Db = this.ds): Promise<void> {
     await db.query(
@@ -51,6 +77,7 @@ export class UsersRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [u.id, u.email, u.username, u.name, u.hashedPassword, u.loginType, u.status, u.rbacRoles, u.isServiceAccount],
     );
+    this.changed();
   }
 
   async countAll(db: Db = this.ds): Promise<number> {
@@ -109,9 +136,21 @@ export class UsersRepository {
     const offset = page.offset > 0 ? `OFFSET ${p(page.offset)}` : '';
     const [rows, count] = await Promise.all([
       this.ds.query(`SELECT ${COLUMNS} FROM users u WHERE ${pageWhere.join(' AND ')} ORDER BY lower(u.username) ${limit} ${offset}`, params),
-      this.ds.query(`SELECT count(*)::int AS n FROM users u WHERE ${filtered}`, countParams),
+      this.count(`SELECT count(*)::int AS n FROM users u WHERE ${filtered}`, countParams),
     ]);
-    return { rows: rows as UserRow[], count: count[0].n as number };
+    return { rows: rows as UserRow[], count };
+  }
+
+  /** Marks the user seen; a dormant user becomes active on use, as in Coder. */
+  async markSeen(userId: string): Promise<Pick<UserRow, 'last_seen_at' | 'status' | 'updated_at'> | undefined> {
+    const [rows] = await this.ds.query(
+      `UPDATE users SET last_seen_at = now(), status = CASE WHEN status = 'dormant' THEN 'active'::user_status ELSE status END,
+         updated_at = CASE WHEN status = 'dormant' THEN now() ELSE updated_at END
+       WHERE id = $1 RETURNING last_seen_at, status, updated_at`,
+      [userId],
+    );
+    this.changed();
+    return rows[0];
   }
 
   async exists(id: string): Promise<boolean> {
@@ -121,10 +160,12 @@ export class UsersRepository {
 
   async updateProfile(id: string, username: string, name: string): Promise<void> {
     await this.ds.query(`UPDATE users SET username = $2, name = $3, updated_at = now() WHERE id = $1`, [id, username, name]);
+    this.changed();
   }
 
   async updateStatus(id: string, status: UserStatus): Promise<void> {
     await this.ds.query(`UPDATE users SET status = $2, updated_at = now() WHERE id = $1`, [id, status]);
+    this.changed();
   }
 
   async updatePassword(id: string, hashedPassword: string, db: Db = this.ds): Promise<void> {
@@ -133,6 +174,7 @@ export class UsersRepository {
 
   async updateRoles(id: string, roles: string[]): Promise<void> {
     await this.ds.query(`UPDATE users SET rbac_roles = $2, updated_at = now() WHERE id = $1`, [id, roles]);
+    this.changed();
   }
 
   /** Soft delete, as Coder: the row stays for history; its keys go with it (trigger). */
@@ -141,6 +183,7 @@ export class UsersRepository {
       await tx.query(`DELETE FROM organization_members WHERE user_id = $1`, [id]);
       await tx.query(`UPDATE users SET deleted = true, updated_at = now() WHERE id = $1`, [id]);
     });
+    this.changed();
   }
 
   /** Explicit site roles and per-organization roles of a user. */

@@ -43,6 +43,11 @@ export class UsersService {
    * organization member without being allowed to read that user).
    */
   async lookup(actor: Actor, param: string): Promise<UserRow> {
+    if (param === 'me') {
+      // The authenticated user was loaded with the key; changes to it invalidate that cache.
+      const cached = this.authenticator.cachedUser(actor);
+      if (cached) return cached;
+    }
     const id = param === 'me' ? actor.userId : undefined;
     const row = id || UUID_RE.test(param) ? await this.users.findById(id ?? param) : await this.users.findByUsername(param);
     if (!row) throw notFound();
@@ -103,6 +108,7 @@ export class UsersService {
       );
       for (const orgId of orgIds) await this.orgs.addMember(orgId, id, [], tx);
     }).catch(mapUniqueViolation);
+    this.users.changed();
     return toUser((await this.users.findById(id))!);
   }
 
