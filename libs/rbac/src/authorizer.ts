@@ -117,5 +117,7 @@ function sortedAcl(acl: Record<string, string[]> | undefined): Array<[string, st
 }
 
 function objectKey(o: RbacObject): string {
+  // The common case (no ACLs) is on every request's path: keep it to a concatenation.
+  if (!o.aclUsers && !o.aclGroups) return `${o.type}\u0001${o.id ?? ''}\u0001${o.ownerId ?? ''}\u0001${o.orgId ?? ''}`;
   return JSON.stringify([o.type, o.id ?? '', o.ownerId ?? '', o.orgId ?? '', sortedAcl(o.aclUsers), sortedAcl(o.aclGroups)]);
 }

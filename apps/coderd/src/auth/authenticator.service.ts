@@ -117,7 +117,8 @@ export class Authenticator implements OnModuleInit {
     return entry;
   }
 
-  private async refreshIfDue({ row, user }: CachedKey, now: number, ip: string): Promise<void> {
+  private async refreshIfDue(entry: CachedKey, now: number, ip: string): Promise<void> {
+    const { row } = entry;
     const lifetimeMs = Number(row.lifetime_seconds) * 1000;
     const touchDue = now - row.last_used.getTime() >= HOUR;
     const slideDue = !this.config.disableSessionExpiryRefresh && row.expires_at.getTime() - now <= lifetimeMs - HOUR;
@@ -128,8 +129,9 @@ export class Authenticator implements OnModuleInit {
     if (slideDue) row.expires_at = new Date(now + lifetimeMs);
     row.status = 'active';
     await this.keys.touch(row.id, row.last_used, row.expires_at, ip);
-    // The cached user must read exactly as the database does (/users/me is served from it).
-    Object.assign(user, await this.users.markSeen(row.user_id));
+    // The cached user must read exactly as the database does (/users/me is served from it). A new
+    // object, not a mutation, so anything derived from the old one is not reused.
+    entry.user = { ...entry.user, ...(await this.users.markSeen(row.user_id)) };
   }
 }
 

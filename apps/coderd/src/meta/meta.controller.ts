@@ -1,5 +1,6 @@
 import { Controller, Header, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../../../libs/httpapi/src/auth-decorators.js';
 import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { BUILD_VERSION, DEPLOYMENT_CONFIG } from '../tokens.js';
@@ -24,6 +25,17 @@ export class MetaController {
   @Endpoint('GET', 'api/v2', { id: 'apiRoot', summary: 'API root handler', response: MessageResponse, public: true })
   root(): MessageResponse {
     return { message: '👋' };
+  }
+
+  @Authenticated()
+  @Endpoint('GET', 'api/v2/experiments', {
+    id: 'getEnabledExperiments',
+    summary: 'Get enabled experiments',
+    description: 'The experiments enabled with CODER_EXPERIMENTS.',
+    responseSchema: { type: 'array', items: { type: 'string' } },
+  })
+  experiments(): string[] {
+    return this.config.experiments;
   }
 
   @Endpoint('GET', 'api/v2/buildinfo', { id: 'buildInfo', summary: 'Build info', response: BuildInfoResponse, public: true })

@@ -9,8 +9,8 @@ export function toOrganization(o: OrganizationRow): sdk.Organization {
     display_name: o.display_name,
     description: o.description,
     icon: o.icon,
-    created_at: o.created_at.toISOString(),
-    updated_at: o.updated_at.toISOString(),
+    created_at: o.created_at,
+    updated_at: o.updated_at,
     is_default: o.is_default,
   };
 }
@@ -19,8 +19,8 @@ export function toMember(m: MemberRow): sdk.OrganizationMember {
   return {
     user_id: m.user_id,
     organization_id: m.organization_id,
-    created_at: m.created_at.toISOString(),
-    updated_at: m.updated_at.toISOString(),
+    created_at: m.created_at,
+    updated_at: m.updated_at,
     roles: m.roles.map((r) => slimRole(r, m.organization_id)),
   };
 }
@@ -33,11 +33,11 @@ export function toMemberWithUser(m: MemberRow): sdk.OrganizationMemberWithUserDa
     avatar_url: m.avatar_url,
     email: m.email,
     global_roles: m.global_roles.map((r) => slimRole(r)),
-    last_seen_at: m.last_seen_at.toISOString(),
+    last_seen_at: m.last_seen_at,
     status: m.status,
     login_type: m.login_type,
-    user_created_at: m.user_created_at.toISOString(),
-    user_updated_at: m.user_updated_at.toISOString(),
+    user_created_at: m.user_created_at,
+    user_updated_at: m.user_updated_at,
     is_service_account: m.is_service_account,
   };
 }

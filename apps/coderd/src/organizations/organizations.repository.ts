@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { isoTimestamp } from '../../../../libs/db/src/sql.js';
 import { UUID_RE } from '../../../../libs/httpapi/src/pagination.js';
 
 export interface OrganizationRow {
@@ -9,36 +10,38 @@ export interface OrganizationRow {
   display_name: string;
   description: string;
   icon: string;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string;
+  updated_at: string;
   is_default: boolean;
 }
 
 export interface MemberRow {
   user_id: string;
   organization_id: string;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string;
+  updated_at: string;
   roles: string[];
   username: string;
   name: string;
   avatar_url: string;
   email: string;
   global_roles: string[];
-  last_seen_at: Date;
+  last_seen_at: string;
   status: string;
   login_type: string;
-  user_created_at: Date;
-  user_updated_at: Date;
+  user_created_at: string;
+  user_updated_at: string;
   is_service_account: boolean;
 }
 
 type Db = DataSource | EntityManager;
 
-const ORG_COLUMNS = 'o.id, o.name, o.display_name, o.description, o.icon, o.created_at, o.updated_at, o.is_default';
-const MEMBER_COLUMNS = `m.user_id, m.organization_id, m.created_at, m.updated_at, m.roles, u.username, u.name, u.avatar_url,
-  u.email, u.rbac_roles AS global_roles, u.last_seen_at, u.status, u.login_type, u.created_at AS user_created_at,
-  u.updated_at AS user_updated_at, u.is_service_account`;
+const ORG_COLUMNS = `o.id, o.name, o.display_name, o.description, o.icon, ${isoTimestamp('o.created_at')} AS created_at,
+  ${isoTimestamp('o.updated_at')} AS updated_at, o.is_default`;
+const MEMBER_COLUMNS = `m.user_id, m.organization_id, ${isoTimestamp('m.created_at')} AS created_at, ${isoTimestamp('m.updated_at')} AS updated_at,
+  m.roles, u.username, u.name, u.avatar_url, u.email, u.rbac_roles AS global_roles, ${isoTimestamp('u.last_seen_at')} AS last_seen_at,
+  u.status, u.login_type, ${isoTimestamp('u.created_at')} AS user_created_at, ${isoTimestamp('u.updated_at')} AS user_updated_at,
+  u.is_service_account`;
 
 /** All SQL for organizations and their members. */
 @Injectable()

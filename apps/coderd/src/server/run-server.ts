@@ -28,7 +28,6 @@ export async function runServer(flavour: ServerFlavour): Promise<void> {
     }
     throw err;
   }
-  const started = Date.now();
   let db: EmbeddedDatabase | undefined;
   if (!config.pgConnectionUrl) {
     try {
@@ -56,7 +55,7 @@ export async function runServer(flavour: ServerFlavour): Promise<void> {
 
   await app.listen(config.httpAddress.port, config.httpAddress.host);
   const url = `http://${config.httpAddress.host.includes(':') ? `[${config.httpAddress.host}]` : config.httpAddress.host}:${config.httpAddress.port}`;
-  console.log(`${flavour.title} listening on ${url} (${config.httpAdapter}, started in ${Date.now() - started} ms)`);
+  console.log(`${flavour.title} listening on ${url} (${config.httpAdapter}, started in ${Math.round(process.uptime() * 1000)} ms)`);
   console.log(`  database: ${db ? `embedded PostgreSQL in ${db.dataDir}` : 'external PostgreSQL (CODER_PG_CONNECTION_URL)'}`);
   console.log(`  API docs: ${url}/swagger`);
   if (!(await app.get(FirstUserService).exists())) {

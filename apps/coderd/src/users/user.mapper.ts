@@ -2,11 +2,19 @@ import { findRole } from '../../../../libs/rbac/src/roles.js';
 import type * as sdk from '../../../../libs/sdk/src/users.js';
 import type { UserRow } from './users.repository.js';
 
+const siteRoles = new Map<string, sdk.SlimRole>();
+
+/** Site roles are the same few objects on every user; build each once. */
 export function slimRole(name: string, organizationId?: string): sdk.SlimRole {
-  const role = findRole(name, organizationId ? 'organization' : 'site');
-  const slim: sdk.SlimRole = { name, display_name: role?.display_name ?? name };
-  if (organizationId) slim.organization_id = organizationId;
-  return slim;
+  if (!organizationId) {
+    let slim = siteRoles.get(name);
+    if (!slim) {
+      slim = Object.freeze({ name, display_name: findRole(name, 'site')?.display_name ?? name });
+      siteRoles.set(name, slim);
+    }
+    return slim;
+  }
+  return { name, display_name: findRole(name, 'organization')?.display_name ?? name, organization_id: organizationId };
 }
 
 export function toReducedUser(u: UserRow): sdk.ReducedUser {
@@ -16,9 +24,9 @@ export function toReducedUser(u: UserRow): sdk.ReducedUser {
     name: u.name,
     email: u.email,
     avatar_url: u.avatar_url,
-    created_at: u.created_at.toISOString(),
-    updated_at: u.updated_at.toISOString(),
-    last_seen_at: u.last_seen_at.toISOString(),
+    created_at: u.created_at,
+    updated_at: u.updated_at,
+    last_seen_at: u.last_seen_at,
     status: u.status,
     login_type: u.login_type === 'oauth2_provider_app' ? 'none' : u.login_type,
     theme_preference: u.theme_preference,
@@ -28,5 +36,8 @@ export function toReducedUser(u: UserRow): sdk.ReducedUser {
 }
 
 export function toUser(u: UserRow): sdk.User {
-  return { ...toReducedUser(u), organization_ids: u.organization_ids, roles: u.rbac_roles.map((r) => slimRole(r)) };
+  const user = toReducedUser(u) as sdk.User;
+  user.organization_ids = u.organization_ids;
+  user.roles = u.rbac_roles.map((r) => slimRole(r));
+  return user;
 }

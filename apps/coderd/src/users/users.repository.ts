@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LoginType, UserStatus } from '../../../../libs/db/src/entities/user.entity.js';
+import { isoTimestamp } from '../../../../libs/db/src/sql.js';
 import type { UserSearch } from './user-search.js';
 
 export interface UserRow {
@@ -10,13 +11,14 @@ export interface UserRow {
   username: string;
   name: string;
   hashed_password: string;
-  created_at: Date;
-  updated_at: Date;
+  /** Timestamps are RFC 3339 text (see isoTimestamp). */
+  created_at: string;
+  updated_at: string;
   status: UserStatus;
   rbac_roles: string[];
   login_type: LoginType;
   avatar_url: string;
-  last_seen_at: Date;
+  last_seen_at: string;
   theme_preference: string;
   is_service_account: boolean;
   organization_ids: string[];
@@ -36,9 +38,11 @@ export interface InsertUser {
 
 type Db = DataSource | EntityManager;
 
-const COLUMNS = `u.id, u.email, u.username, u.name, u.hashed_password, u.created_at, u.updated_at, u.status, u.rbac_roles,
-  u.login_type, u.avatar_url, u.last_seen_at, u.theme_preference, u.is_service_account,
-  ARRAY(SELECT om.organization_id FROM organization_members om WHERE om.user_id = u.id ORDER BY om.created_at) AS organization_ids`;
+const COLUMNS = `u.id, u.email, u.username, u.name, u.hashed_password, ${isoTimestamp('u.created_at')} AS created_at,
+  ${isoTimestamp('u.updated_at')} AS updated_at, u.status, u.rbac_roles, u.login_type, u.avatar_url,
+  ${isoTimestamp('u.last_seen_at')} AS last_seen_at, u.theme_preference, u.is_service_account,
+  COALESCE((SELECT json_agg(om.organization_id ORDER BY om.created_at) FROM organization_members om WHERE om.user_id = u.id), '[]')
+    AS organization_ids`;
 
 /** How long a users-list count is reused; a change made through this server invalidates it at once. */
 const COUNT_TTL_MS = 2000;
@@ -146,7 +150,7 @@ export class UsersRepository {
     const [rows] = await this.ds.query(
       `UPDATE users SET last_seen_at = now(), status = CASE WHEN status = 'dormant' THEN 'active'::user_status ELSE status END,
          updated_at = CASE WHEN status = 'dormant' THEN now() ELSE updated_at END
-       WHERE id = $1 RETURNING last_seen_at, status, updated_at`,
+       WHERE id = $1 RETURNING ${isoTimestamp('last_seen_at')} AS last_seen_at, status, ${isoTimestamp('updated_at')} AS updated_at`,
       [userId],
     );
     this.changed();

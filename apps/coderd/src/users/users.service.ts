@@ -21,6 +21,8 @@ export const userObject = (u: { id: string }): RbacObject => ({ type: 'user', id
 /** Users: lookup by id/username/me, listing, creation, profile, status, password, deletion. */
 @Injectable()
 export class UsersService {
+  private readonly mapped = new WeakMap<UserRow, sdk.User>();
+
   constructor(
     private readonly users: UsersRepository,
     private readonly orgs: OrganizationsRepository,
@@ -55,7 +57,14 @@ export class UsersService {
   }
 
   async get(actor: Actor, param: string): Promise<sdk.User> {
-    return toUser(await this.resolve(actor, param));
+    const row = await this.resolve(actor, param);
+    // Rows from the key cache are reused across requests (/users/me); map each one once.
+    let user = this.mapped.get(row);
+    if (!user) {
+      user = toUser(row);
+      this.mapped.set(row, user);
+    }
+    return user;
   }
 
   async list(actor: Actor, q: string | undefined, page: Pagination): Promise<sdk.GetUsersResponse> {
