@@ -67,7 +67,7 @@ export class Init1732500000000 implements MigrationInterface {
         roles text[] NOT NULL DEFAULT '{}',
         PRIMARY KEY (organization_id, user_id)
       );
-      CREATE INDEX organization_members_user_id_idx ON organization_members (user_id);
+      CREATE INDEX organization_members_user_id_idx ON organization_members (user_id, created_at);
 
       CREATE TABLE groups (
         id uuid PRIMARY KEY,

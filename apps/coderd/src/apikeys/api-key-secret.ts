@@ -1,4 +1,4 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { hash, randomInt, timingSafeEqual } from 'node:crypto';
 import { API_KEY_ID_LENGTH, API_KEY_SECRET_LENGTH } from '../../../../libs/httpapi/src/token.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -25,7 +25,8 @@ export function newApiKeySecret(): NewApiKeySecret {
 }
 
 export function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
+  // One-shot hashing: on every authenticated request, and cheaper than a Hash object.
+  return hash('sha256', secret, 'buffer');
 }
 
 export function secretMatches(secret: string, hashed: Buffer): boolean {

@@ -17,8 +17,16 @@ export class AuthGuard implements CanActivate {
     private readonly authenticator: Authenticator,
   ) {}
 
+  /** Declarations never change after boot; read each handler's once. */
+  private readonly kinds = new WeakMap<object, AuthKind | undefined>();
+
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [ctx.getHandler(), ctx.getClass()]);
+    const handler = ctx.getHandler();
+    let kind = this.kinds.get(handler);
+    if (kind === undefined) {
+      kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [handler, ctx.getClass()]);
+      this.kinds.set(handler, kind);
+    }
     const req = ctx.switchToHttp().getRequest<AnyRequest>();
     const token = extractToken(req);
     if (kind === 'public') {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LoginType, UserStatus } from '../../../../libs/db/src/entities/user.entity.js';
+import { preparedQuery } from '../../../../libs/db/src/prepared.js';
 import { isoTimestamp } from '../../../../libs/db/src/sql.js';
 import type { UserSearch } from './user-search.js';
 
@@ -139,7 +140,7 @@ export class UsersRepository {
     const limit = page.limit > 0 ? `LIMIT ${p(page.limit)}` : '';
     const offset = page.offset > 0 ? `OFFSET ${p(page.offset)}` : '';
     const [rows, count] = await Promise.all([
-      this.ds.query(`SELECT ${COLUMNS} FROM users u WHERE ${pageWhere.join(' AND ')} ORDER BY lower(u.username) ${limit} ${offset}`, params),
+      preparedQuery<UserRow>(this.ds, `SELECT ${COLUMNS} FROM users u WHERE ${pageWhere.join(' AND ')} ORDER BY lower(u.username) ${limit} ${offset}`, params),
       this.count(`SELECT count(*)::int AS n FROM users u WHERE ${filtered}`, countParams),
     ]);
     return { rows: rows as UserRow[], count };

@@ -3,7 +3,7 @@ import { OrganizationEntity } from './organization.entity.js';
 import { UserEntity } from './user.entity.js';
 
 @Entity('organization_members')
-@Index('organization_members_user_id_idx', ['userId'])
+@Index('organization_members_user_id_idx', ['userId', 'createdAt'])
 export class OrganizationMemberEntity {
   @PrimaryColumn({ name: 'organization_id', type: 'uuid' }) organizationId: string;
   @PrimaryColumn({ name: 'user_id', type: 'uuid' }) userId: string;
