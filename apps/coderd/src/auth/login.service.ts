@@ -21,7 +21,9 @@ export class LoginService {
     const user = emailOrUsername.includes('@')
       ? await this.users.findByEmail(emailOrUsername)
       : await this.users.findByUsername(emailOrUsername);
-    const ok = await passwordMatches(user?.hashed_password || (await this.dummy()), password);
+    // The same query for unknown users too, so both paths cost the same.
+    const hashed = await this.users.passwordHash(user?.id ?? '00000000-0000-0000-0000-000000000000');
+    const ok = await passwordMatches(hashed || (await this.dummy()), password);
     if (!user || !ok) throw new ApiError(401, 'Incorrect email or password.');
     // Checked after the password, as Coder does: the answer reveals nothing to a wrong guess.
     if (this.config.disablePasswordAuth) throw new ApiError(403, 'Password authentication is disabled.');

@@ -48,9 +48,10 @@ export async function createApp(root: DynamicModule, config: DeploymentConfig, o
     });
     const fastify = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, preview: opts.preview });
     const instance = fastify.getHttpAdapter().getInstance();
-    instance.addHook('onRequest', async (_req, reply) => {
+    instance.addHook('onRequest', (_req, reply, done) => {
       reply.header(REQUEST_ID_HEADER, randomUUID());
       reply.header('X-Content-Type-Options', 'nosniff');
+      done();
     });
     app = fastify;
   }

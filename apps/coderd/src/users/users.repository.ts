@@ -11,7 +11,6 @@ export interface UserRow {
   email: string;
   username: string;
   name: string;
-  hashed_password: string;
   /** Timestamps are RFC 3339 text (see isoTimestamp). */
   created_at: string;
   updated_at: string;
@@ -39,7 +38,8 @@ export interface InsertUser {
 
 type Db = DataSource | EntityManager;
 
-const COLUMNS = `u.id, u.email, u.username, u.name, u.hashed_password, ${isoTimestamp('u.created_at')} AS created_at,
+// No password hash here: rows are cached and listed; the hash is read only where a password is checked.
+const COLUMNS = `u.id, u.email, u.username, u.name, ${isoTimestamp('u.created_at')} AS created_at,
   ${isoTimestamp('u.updated_at')} AS updated_at, u.status, u.rbac_roles, u.login_type, u.avatar_url,
   ${isoTimestamp('u.last_seen_at')} AS last_seen_at, u.theme_preference, u.is_service_account,
   COALESCE((SELECT json_agg(om.organization_id ORDER BY om.created_at) FROM organization_members om WHERE om.user_id = u.id), '[]')
@@ -101,6 +101,12 @@ export class UsersRepository {
       [username],
     );
     return rows[0];
+  }
+
+  /** The stored argon2 hash ('' when the user has none). */
+  async passwordHash(id: string): Promise<string> {
+    const rows: { hashed_password: string }[] = await this.ds.query(`SELECT hashed_password FROM users WHERE id = $1`, [id]);
+    return rows[0]?.hashed_password ?? '';
   }
 
   async findByEmail(email: string): Promise<UserRow | undefined> {

@@ -150,14 +150,15 @@ export class UsersService {
     const self = user.id === actor.userId;
     this.authz.require(actor, self ? 'update_personal' : 'update', userObject(user));
     if (user.login_type !== 'password') throw badRequest('Users without password login type cannot change their password.');
+    const currentHash = await this.users.passwordHash(user.id);
     if (self) {
       if (!req.old_password) throw invalidField('old_password', 'Old password is required.');
-      if (!(await passwordMatches(user.hashed_password, req.old_password))) {
+      if (!(await passwordMatches(currentHash, req.old_password))) {
         throw invalidField('old_password', 'Old password is incorrect.', 'Old password is incorrect.');
       }
     }
     this.checkPassword(req.password);
-    if (await passwordMatches(user.hashed_password, req.password)) {
+    if (await passwordMatches(currentHash, req.password)) {
       throw invalidField('password', 'New password cannot match old password.', 'New password cannot match old password.');
     }
     const hashed = await hashPassword(req.password);
