@@ -10,7 +10,7 @@ describe('general routes', () => {
   let owner: FirstUser;
   let member: TestUser;
   beforeAll(async () => {
-    server = await startTestServer({ env: { CODER_ACCESS_URL: 'https://coder.example.com' } });
+    server = await startTestServer({ env: { CODER_ACCESS_URL: 'https://coder.example.com', CODER_EXPERIMENTS: 'oauth2, mcp-server-http' } });
     owner = await createFirstUser(server);
     member = await createUser(server, owner);
   });
@@ -23,6 +23,13 @@ describe('general routes', () => {
     expect(res.body.deployment_id).toMatch(UUID);
     const [row] = await server.sql<{ value: string }>(`SELECT value FROM site_configs WHERE key = 'deployment_id'`);
     expect(res.body.deployment_id).toBe(row.value);
+  });
+
+  it('GET /api/v2/experiments lists CODER_EXPERIMENTS to signed-in users', async () => {
+    const res = await api(server, member.token).get('/api/v2/experiments');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(['oauth2', 'mcp-server-http']);
+    expect((await api(server).get('/api/v2/experiments')).status).toBe(401);
   });
 
   it('GET /api/v2 answers with a message', async () => {
