@@ -1,22 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { api, createFirstUser, createUser, login, PASSWORD, type FirstUser, type TestUser } from '../support/fixtures.js';
+import { expectErrorBody } from '../support/error-body.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const TOKEN = /^[A-Za-z0-9]{10}-[A-Za-z0-9]{22}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Coder's error body: {message, detail?, validations?: [{field, detail}]}, nothing else. */
-function expectErrorBody(res: Response, status: number, message?: string | RegExp): void {
-  expect({ status: res.status, body: res.body }).toMatchObject({ status, body: { message: expect.any(String) } });
-  expect(res.body.message.length).toBeGreaterThan(0);
-  for (const key of Object.keys(res.body)) expect(['message', 'detail', 'validations']).toContain(key);
-  if (res.body.validations !== undefined) {
-    for (const v of res.body.validations) expect(v).toEqual({ field: expect.any(String), detail: expect.any(String) });
-  }
-  if (typeof message === 'string') expect(res.body.message).toBe(message);
-  else if (message) expect(res.body.message).toMatch(message);
-}
 
 function setCookies(res: Response): string[] {
   const raw = res.headers['set-cookie'] as unknown;

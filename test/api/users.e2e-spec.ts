@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { api, createFirstUser, createUser, login, PASSWORD, type FirstUser, type TestUser } from '../support/fixtures.js';
+import { expectErrorBody } from '../support/error-body.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -12,21 +13,6 @@ let seq = 0;
 /** A fresh, valid Coder username (alphanumerics and single hyphens, <= 32 chars). */
 function uniqueName(prefix = 'u'): string {
   return `${prefix}-${(++seq).toString(36)}${Math.random().toString(36).slice(2, 7)}`;
-}
-
-/** Coder's error body: {message, detail?, validations?: [{field, detail}]}, nothing else. */
-function expectErrorBody(res: Response, status: number, message?: string | RegExp): void {
-  // Status and body together, so a failure shows what the server actually said.
-  expect({ status: res.status, body: res.body }).toMatchObject({ status, body: { message: expect.any(String) } });
-  expect(res.body.message.length).toBeGreaterThan(0);
-  for (const key of Object.keys(res.body)) expect(['message', 'detail', 'validations']).toContain(key);
-  if (res.body.detail !== undefined) expect(typeof res.body.detail).toBe('string');
-  if (res.body.validations !== undefined) {
-    expect(Array.isArray(res.body.validations)).toBe(true);
-    for (const v of res.body.validations) expect(v).toEqual({ field: expect.any(String), detail: expect.any(String) });
-  }
-  if (typeof message === 'string') expect(res.body.message).toBe(message);
-  else if (message) expect(res.body.message).toMatch(message);
 }
 
 function validationFields(res: Response): string[] {
