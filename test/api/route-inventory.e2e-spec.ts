@@ -8,6 +8,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 const EXPECTED_PUBLIC = [
   'GET /api/v2',
   'GET /api/v2/buildinfo',
+  'GET /api/v2/entitlements',
   'GET /api/v2/users/authmethods',
   'GET /api/v2/users/first',
   'GET /healthz',
@@ -27,7 +28,8 @@ interface Operation {
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 /** A concrete URL for a route pattern (parameters filled with a placeholder). */
 const concrete = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, 'placeholder');
-const line = (r: RouteAuth) => `${r.method} ${r.path} ${r.auth}`;
+// Licensed routes show their feature, so a route losing its gate changes the snapshot.
+const line = (r: RouteAuth) => `${r.method} ${r.path} ${r.auth}${r.feature ? ` feature:${r.feature}` : ''}`;
 
 describe('route inventory (enterprise server)', () => {
   let server: TestServer;

@@ -3,7 +3,12 @@ import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { DatabaseModule } from '../../../libs/db/src/database.module.js';
 import { ApiExceptionFilter } from '../../../libs/httpapi/src/exception-filter.js';
 import { createValidationPipe } from '../../../libs/httpapi/src/validation.js';
+import { AgplEntitlements, ENTITLEMENTS } from '../../../libs/entitlements/src/provider.js';
+import { FeatureGuard } from '../../../libs/entitlements/src/require-feature.js';
 import { ApiKeysModule } from './apikeys/apikeys.module.js';
+import { AUDITOR, NopAuditor } from './audit/auditor.js';
+import { EntitlementsModule } from './entitlements/entitlements.module.js';
+import { EntitlementWarningsGuard } from './entitlements/warnings-header.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { RateLimitGuard } from './auth/rate-limit.guard.js';
@@ -36,18 +41,24 @@ export class CoreModule {
         UsersModule,
         ApiKeysModule,
         OrganizationsModule,
+        EntitlementsModule,
       ],
       providers: [
         { provide: DEPLOYMENT_CONFIG, useValue: opts.config },
-        // Guards run in this order: who is calling, then how often.
+        // AGPL defaults of the behaviour the enterprise server replaces (opts.providers, below).
+        { provide: ENTITLEMENTS, useClass: AgplEntitlements },
+        { provide: AUDITOR, useClass: NopAuditor },
+        // Guards run in this order: who is calling, how often, whether the license allows the route.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: FeatureGuard },
+        { provide: APP_GUARD, useClass: EntitlementWarningsGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         RouteAuthAudit,
         ...(opts.providers ?? []),
       ],
-      exports: [DEPLOYMENT_CONFIG],
+      exports: [DEPLOYMENT_CONFIG, ENTITLEMENTS, AUDITOR],
     };
   }
 }

@@ -1,9 +1,11 @@
 import type { DataSourceOptions } from 'typeorm';
 import { Init1732500000000 } from '../../../migrations/1732500000000-init.js';
+import { Licenses1732600000000 } from '../../../migrations/1732600000000-licenses.js';
 import { ApiKeyEntity } from './entities/api-key.entity.js';
 import { GroupMemberEntity } from './entities/group-member.entity.js';
 import { GroupMemberExpandedView } from './entities/group-members-expanded.view.js';
 import { GroupEntity } from './entities/group.entity.js';
+import { LicenseEntity } from './entities/license.entity.js';
 import { OrganizationMemberEntity } from './entities/organization-member.entity.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
 import { SiteConfigEntity } from './entities/site-config.entity.js';
@@ -18,10 +20,11 @@ export const ENTITIES = [
   GroupMemberExpandedView,
   ApiKeyEntity,
   SiteConfigEntity,
+  LicenseEntity,
 ];
 
 /** Listed explicitly (no globs) so the compiled ESM output and jest load the same classes. */
-export const MIGRATIONS = [Init1732500000000];
+export const MIGRATIONS = [Init1732500000000, Licenses1732600000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

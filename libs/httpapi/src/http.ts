@@ -17,7 +17,7 @@ export interface AnyRequest {
 
 /** Fastify's reply and Express's response both have header() and getHeader(). */
 export interface AnyResponse {
-  header(name: string, value: string | string[]): unknown;
+  header(name: string, value: string | readonly string[]): unknown;
   getHeader(name: string): unknown;
 }
 

@@ -36,6 +36,8 @@ describe('loadConfig defaults', () => {
       rateLimitDisableAll: false,
       httpAdapter: 'fastify',
       verbose: false,
+      licensePublicKeysFile: '',
+      entitlementsRefreshIntervalMs: 10 * 60_000,
     };
     expect(c).toEqual(expected);
   });

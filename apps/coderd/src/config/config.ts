@@ -22,6 +22,10 @@ export interface DeploymentConfig {
   rateLimitDisableAll: boolean;
   httpAdapter: HttpAdapterName;
   verbose: boolean;
+  /** Enterprise: JSON file of extra trusted license keys ({kid: public JWK}); '' = embedded keys only. */
+  licensePublicKeysFile: string;
+  /** Enterprise: how often entitlements are recomputed even when nothing announced a change. */
+  entitlementsRefreshIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -46,6 +50,8 @@ export const CONFIG_VARIABLES = [
   'CODER_RATE_LIMIT_DISABLE_ALL',
   'CODER_HTTP_ADAPTER',
   'CODER_VERBOSE',
+  'CODER_LICENSE_PUBLIC_KEYS',
+  'CODER_ENTITLEMENTS_REFRESH_INTERVAL',
 ] as const;
 
 /** Reads and validates the configuration; throws one ConfigError naming every bad variable. */
@@ -87,6 +93,8 @@ export function loadConfig(env: Env = process.env): DeploymentConfig {
     rateLimitDisableAll: bool('CODER_RATE_LIMIT_DISABLE_ALL'),
     httpAdapter: read('CODER_HTTP_ADAPTER', 'fastify' as HttpAdapterName, parseAdapter, '"fastify" or "express"'),
     verbose: bool('CODER_VERBOSE'),
+    licensePublicKeysFile: read('CODER_LICENSE_PUBLIC_KEYS', '', (r) => path.resolve(r), 'a file path'),
+    entitlementsRefreshIntervalMs: duration('CODER_ENTITLEMENTS_REFRESH_INTERVAL', '10m'),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { badRequest, forbidden, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
 import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
 import { assignableSiteRoles, canAssignRole, canUnassignRole } from '../../../../libs/rbac/src/assign.js';
 import { findRole } from '../../../../libs/rbac/src/roles.js';
 import type * as sdk from '../../../../libs/sdk/src/users.js';
 import type { AssignableRoles } from '../../../../libs/sdk/src/rbac.js';
+import { AUDITOR, type Auditor } from '../audit/auditor.js';
 import { Authenticator } from '../auth/authenticator.service.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { toUser } from '../users/user.mapper.js';
@@ -19,6 +20,7 @@ export class RolesService {
     private readonly usersRepo: UsersRepository,
     private readonly authz: AuthzService,
     private readonly authenticator: Authenticator,
+    @Inject(AUDITOR) private readonly auditor: Auditor,
   ) {}
 
   siteRoles(actor: Actor): AssignableRoles[] {
@@ -48,6 +50,14 @@ export class RolesService {
     }
     await this.usersRepo.updateRoles(user.id, wanted);
     await this.authenticator.invalidate({ userId: user.id });
+    this.auditor.record({
+      action: 'write',
+      resource_type: 'user',
+      resource_id: user.id,
+      resource_target: user.username,
+      user_id: actor.userId,
+      additional_fields: { roles: { old: user.rbac_roles, new: wanted } },
+    });
     return toUser((await this.usersRepo.findById(user.id))!);
   }
 }

@@ -1,12 +1,15 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
+import { REQUIRED_FEATURE } from '../../../../libs/entitlements/src/require-feature.js';
 import { AUTH_KIND } from '../../../../libs/httpapi/src/auth-decorators.js';
 
 export interface RouteAuth {
   method: string;
   path: string;
   auth: string;
+  /** The licensed feature the route requires ('' when none). */
+  feature: string;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD', 'SEARCH'];
@@ -45,8 +48,9 @@ export class RouteAuthAudit implements OnModuleInit {
         if (sub === undefined) continue;
         const method = METHODS[this.reflector.get<number>(METHOD_METADATA, handler)] ?? '?';
         const auth = this.reflector.getAllAndOverride<string | undefined>(AUTH_KIND, [handler, cls]) ?? '';
+        const feature = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_FEATURE, [handler, cls]) ?? '';
         const path = '/' + [base, sub].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
-        out.push({ method, path, auth });
+        out.push({ method, path, auth, feature });
       }
     }
     return out.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));

@@ -5,6 +5,7 @@ import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
 import { UUID_RE, type Pagination } from '../../../../libs/httpapi/src/pagination.js';
 import type { RbacObject } from '../../../../libs/rbac/src/authorizer.js';
 import type * as sdk from '../../../../libs/sdk/src/users.js';
+import { AUDITOR, type Auditor } from '../audit/auditor.js';
 import { Authenticator } from '../auth/authenticator.service.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
@@ -30,6 +31,7 @@ export class UsersService {
     private readonly keys: ApiKeysRepository,
     private readonly authz: AuthzService,
     @Inject(Authenticator) private readonly authenticator: Authenticator,
+    @Inject(AUDITOR) private readonly auditor: Auditor,
   ) {}
 
   /** `{user}` path parameter: a UUID, a username, or `me`. Unreadable users are "not found". */
@@ -118,6 +120,7 @@ export class UsersService {
       for (const orgId of orgIds) await this.orgs.addMember(orgId, id, [], tx);
     }).catch(mapUniqueViolation);
     this.users.changed();
+    this.auditor.record({ action: 'create', resource_type: 'user', resource_id: id, resource_target: req.username, user_id: actor.userId });
     return toUser((await this.users.findById(id))!);
   }
 
@@ -176,6 +179,7 @@ export class UsersService {
     if (user.id === actor.userId) throw forbidden('You cannot delete yourself!');
     await this.users.softDelete(user.id);
     await this.authenticator.invalidate({ userId: user.id });
+    this.auditor.record({ action: 'delete', resource_type: 'user', resource_id: user.id, resource_target: user.username, user_id: actor.userId });
   }
 
   checkPassword(password: string): void {

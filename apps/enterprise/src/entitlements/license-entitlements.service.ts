@@ -1,0 +1,102 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Pubsub } from '../../../../libs/db/src/pubsub.js';
+import { computeEntitlements, type LicenseInput } from '../../../../libs/entitlements/src/compute.js';
+import type { FeatureName } from '../../../../libs/entitlements/src/features.js';
+import { noEntitlements, type EntitlementsProvider } from '../../../../libs/entitlements/src/provider.js';
+import { loadTrustedKeys } from '../../../../libs/entitlements/src/trusted-keys.js';
+import type { Entitlements } from '../../../../libs/entitlements/src/types.js';
+import { verifyLicense, type TrustedKeys } from '../../../../libs/entitlements/src/verify.js';
+import type { DeploymentConfig } from '../../../coderd/src/config/config.js';
+import { DEPLOYMENT_CONFIG } from '../../../coderd/src/tokens.js';
+import { LicensesRepository } from '../licenses/licenses.repository.js';
+import { ENTERPRISE_ENABLEMENTS } from './enablements.js';
+
+/** Replicas announce license changes here ("add", "delete", "refresh"), as Coder's "licenses" channel. */
+export const LICENSES_CHANNEL = 'licenses';
+
+/**
+ * Entitlements from the uploaded licenses. The value is cached: requests read it without a query.
+ * It is recomputed at start-up, on every license change here, on a NOTIFY from another replica, and
+ * periodically (licenses expire and user counts change without any announcement).
+ */
+@Injectable()
+export class LicenseEntitlements implements EntitlementsProvider, OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger('entitlements');
+  private value: Entitlements = noEntitlements(new Date());
+  private readonly listeners = new Set<(e: Entitlements) => void>();
+  private keys: TrustedKeys = {};
+  private timer?: NodeJS.Timeout;
+  /** Recomputations run one at a time, in order, so an older result never replaces a newer one. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly licenses: LicensesRepository,
+    private readonly pubsub: Pubsub,
+    @Inject(DEPLOYMENT_CONFIG) private readonly config: DeploymentConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.keys = await loadTrustedKeys(this.config.licensePublicKeysFile || undefined);
+    await this.refresh();
+    await this.pubsub.subscribe(LICENSES_CHANNEL, () => void this.refreshLogged());
+    this.timer = setInterval(() => void this.refreshLogged(), this.config.entitlementsRefreshIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  current(): Entitlements {
+    return this.value;
+  }
+
+  isEnabled(feature: FeatureName): boolean {
+    return this.value.features[feature]?.enabled === true;
+  }
+
+  onChange(listener: (e: Entitlements) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get trustedKeys(): TrustedKeys {
+    return this.keys;
+  }
+
+  refresh(): Promise<Entitlements> {
+    const next = this.queue.then(() => this.compute());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Recomputes here, then tells every other replica to do the same. */
+  async announce(event: 'add' | 'delete' | 'refresh'): Promise<Entitlements> {
+    const value = await this.refresh();
+    await this.pubsub.publish(LICENSES_CHANNEL, event);
+    return value;
+  }
+
+  private async refreshLogged(): Promise<void> {
+    // A failed refresh keeps the last good entitlements; the next trigger tries again.
+    await this.refresh().catch((err) => this.log.error(`Refreshing entitlements failed: ${(err as Error).message}`));
+  }
+
+  private async compute(): Promise<Entitlements> {
+    const now = new Date();
+    const rows = await this.licenses.unexpired(now);
+    const inputs: LicenseInput[] = await Promise.all(
+      rows.map(async (row): Promise<LicenseInput> => {
+        try {
+          return { uuid: row.uuid, claims: await verifyLicense(row.jwt, this.keys, { now, ignoreNbf: true }) };
+        } catch (err) {
+          return { uuid: row.uuid, error: (err as Error).message };
+        }
+      }),
+    );
+    const usage = { activeUsers: await this.licenses.activeUserCount(), activeAiSeats: 0, managedAgents: 0, replicas: 1 };
+    this.value = computeEntitlements(inputs, usage, now, ENTERPRISE_ENABLEMENTS);
+    for (const listener of this.listeners) listener(this.value);
+    return this.value;
+  }
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiError, badRequest, forbidden, notFound } from '../../../../libs/httpapi/src/api-error.js';
+import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
+import { ENTITLEMENTS } from '../../../../libs/entitlements/src/provider.js';
+import { LicenseError, verifyLicense } from '../../../../libs/entitlements/src/verify.js';
+import { AUDITOR, type Auditor } from '../../../coderd/src/audit/auditor.js';
+import { AuthzService } from '../../../coderd/src/auth/authz.service.js';
+import { DeploymentService } from '../../../coderd/src/meta/deployment.service.js';
+import { LicenseEntitlements } from '../entitlements/license-entitlements.service.js';
+import type { License } from './licenses.dto.js';
+import { LicensesRepository, type LicenseRow } from './licenses.repository.js';
+
+/** A manual refresh is refused (429) when the last one on this replica was this recent. */
+const REFRESH_COOLDOWN_MS = 60_000;
+
+/** Uploading, listing and deleting licenses. Each change recomputes entitlements on every replica. */
+@Injectable()
+export class LicensesService {
+  private lastManualRefresh = 0;
+
+  constructor(
+    private readonly licenses: LicensesRepository,
+    private readonly authz: AuthzService,
+    private readonly deployment: DeploymentService,
+    @Inject(ENTITLEMENTS) private readonly entitlements: LicenseEntitlements,
+    @Inject(AUDITOR) private readonly auditor: Auditor,
+  ) {}
+
+  async add(actor: Actor, jwt: string): Promise<License> {
+    if (!this.authz.can(actor, 'create', { type: 'license' })) throw forbidden('Only owners can add licenses.');
+    let claims;
+    try {
+      // Future-dated licenses are accepted now and count from their start (Coder's ParseClaimsIgnoreNbf).
+      claims = await verifyLicense(jwt.trim(), this.entitlements.trustedKeys, { now: new Date(), ignoreNbf: true });
+    } catch (err) {
+      if (err instanceof LicenseError) throw badRequest('Invalid license', err.message);
+      throw err;
+    }
+    const ids = claims.deployment_ids ?? [];
+    if (ids.length > 0 && !ids.includes(this.deployment.deploymentId)) {
+      throw badRequest('License cannot be used on this deployment!', `This deployment's id is ${this.deployment.deploymentId}.`);
+    }
+    const uuid = typeof claims.jti === 'string' && /^[0-9a-f-]{36}$/i.test(claims.jti) ? claims.jti : randomUUID();
+    const row = await this.licenses.insert(jwt.trim(), new Date((claims.exp ?? 0) * 1000), uuid).catch((err: unknown) => {
+      if ((err as { code?: string }).code === '23505') throw new ApiError(409, 'This license has already been added.');
+      throw err;
+    });
+    await this.entitlements.announce('add');
+    this.auditor.record({ action: 'create', resource_type: 'license', resource_id: String(row.id), resource_target: uuid, user_id: actor.userId });
+    return toLicense(row, claims);
+  }
+
+  async list(actor: Actor): Promise<License[]> {
+    if (!this.authz.can(actor, 'read', { type: 'license' })) throw forbidden('Only owners can read licenses.');
+    return (await this.licenses.list()).map((row) => toLicense(row, decodeClaims(row.jwt)));
+  }
+
+  async delete(actor: Actor, idParam: string): Promise<void> {
+    if (!this.authz.can(actor, 'delete', { type: 'license' })) throw forbidden('Only owners can delete licenses.');
+    const id = /^\d{1,9}$/.test(idParam) ? Number(idParam) : NaN;
+    if (Number.isNaN(id) || !(await this.licenses.delete(id))) throw notFound();
+    await this.entitlements.announce('delete');
+    this.auditor.record({ action: 'delete', resource_type: 'license', resource_id: String(id), resource_target: String(id), user_id: actor.userId });
+  }
+
+  async refresh(actor: Actor): Promise<void> {
+    if (!this.authz.can(actor, 'create', { type: 'license' })) throw forbidden('Only owners can refresh entitlements.');
+    const wait = this.lastManualRefresh + REFRESH_COOLDOWN_MS - Date.now();
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new ApiError(429, 'Entitlements were refreshed recently.', `Try again in ${seconds} seconds.`, undefined, { 'Retry-After': String(seconds) });
+    }
+    this.lastManualRefresh = Date.now();
+    await this.entitlements.announce('refresh');
+  }
+}
+
+function toLicense(row: LicenseRow, claims: Record<string, unknown>): License {
+  return { id: row.id, uuid: row.uuid, uploaded_at: row.uploaded_at.toISOString(), claims };
+}
+
+/** The payload as uploaded (already verified then); listing shows it even once it no longer verifies. */
+function decodeClaims(jwt: string): Record<string, unknown> {
+  try {
+    return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,46 @@
+import { applyDecorators, Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiExtension, ApiResponse } from '@nestjs/swagger';
+import { ApiError } from '../../httpapi/src/api-error.js';
+import { ErrorBodyDto } from '../../httpapi/src/error-body.dto.js';
+import { featureDisplayName, type FeatureName } from './features.js';
+import { ENTITLEMENTS, type EntitlementsProvider } from './provider.js';
+
+export const REQUIRED_FEATURE = 'coder:required-feature';
+
+/**
+ * A licensed route: mounted always, answering 403 "<Feature> is a Premium feature. Contact sales!"
+ * until a license entitles the feature. Usable on a controller class or a single handler.
+ */
+export const RequireFeature = (feature: FeatureName) =>
+  applyDecorators(
+    SetMetadata(REQUIRED_FEATURE, feature),
+    ApiExtension('x-coder-feature', feature),
+    ApiResponse({ status: 403, description: `Forbidden, or the license does not entitle "${feature}".`, type: ErrorBodyDto }),
+  );
+
+export function premiumFeatureError(feature: FeatureName): ApiError {
+  return new ApiError(403, `${featureDisplayName(feature)} is a Premium feature. Contact sales!`);
+}
+
+/** Global guard, after authentication: reads cached entitlements only (no database query). */
+@Injectable()
+export class FeatureGuard implements CanActivate {
+  private readonly features = new WeakMap<object, FeatureName | null>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(ENTITLEMENTS) private readonly entitlements: EntitlementsProvider,
+  ) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const handler = ctx.getHandler();
+    let feature = this.features.get(handler);
+    if (feature === undefined) {
+      feature = this.reflector.getAllAndOverride<FeatureName | undefined>(REQUIRED_FEATURE, [handler, ctx.getClass()]) ?? null;
+      this.features.set(handler, feature);
+    }
+    if (feature && !this.entitlements.isEnabled(feature)) throw premiumFeatureError(feature);
+    return true;
+  }
+}
