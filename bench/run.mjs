@@ -5,7 +5,8 @@
 //   BENCH_ONLY=healthz,me BENCH_DURATION=5 npm run bench
 //
 // Environment: BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
-// BENCH_ONLY (comma-separated scenario ids or letters: a/healthz, b/me, c/users, d/roles),
+// BENCH_ONLY (comma-separated scenario ids or letters: a/healthz, b/me, c/users, d/roles,
+// e/unlicensed, f/licensed),
 // BENCH_USERS (users to seed, 10000).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { TransactionCounter, connect, seedUsers } from './lib/db.mjs';
 import { deriveChecks, markdown } from './lib/report.mjs';
 import { ServerProcess, embeddedDataDir, freePort, removeCacheDir, stopOrphanedPostgres } from './lib/server.mjs';
@@ -23,11 +25,36 @@ const ENTRY = 'dist/apps/enterprise/src/main.js';
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 const OWNER = { email: 'bench-owner@example.com', username: 'bench-owner', password: 'Bench-0wner-Passw0rd!x' };
 
+const BENCH_KID = 'coderd-bench';
+const NIL_GROUP = '00000000-0000-4000-8000-000000000000';
+
+/** A license entitling template_rbac for a day, signed with this run's key. */
+async function benchLicense(privateKey) {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({
+    version: 3,
+    account_type: 'bench',
+    account_id: 'bench',
+    license_expires: now + 86_400,
+    features: { template_rbac: 1 },
+  })
+    .setProtectedHeader({ alg: 'EdDSA', kid: BENCH_KID })
+    .setIssuedAt(now - 60)
+    .setNotBefore(now - 60)
+    .setExpirationTime(now + 2 * 86_400)
+    .sign(privateKey);
+}
+
 const SCENARIOS = [
   { id: 'healthz', letter: 'a', method: 'GET', path: '/healthz', auth: false, what: 'framework + HTTP floor, no auth, no DB' },
   { id: 'me', letter: 'b', method: 'GET', path: '/api/v2/users/me', auth: true, what: 'authenticated read of the caller' },
   { id: 'users', letter: 'c', method: 'GET', path: '/api/v2/users?limit=25', auth: true, what: 'owner lists the first page of all users' },
   { id: 'roles', letter: 'd', method: 'GET', path: '/api/v2/users/roles', auth: true, what: 'authenticated route whose handler reads no DB (auth path alone)' },
+  // The licensed-route pair: the same route answering the 403 gate, then served once a license entitles it.
+  // GET /groups/{group}: the gate answers before the handler looks the group up, so any id will do
+  // before the license; afterwards a small group created for the run is read.
+  { id: 'unlicensed', letter: 'e', method: 'GET', path: `/api/v2/groups/${NIL_GROUP}`, auth: true, expect: 403, what: 'licensed route before any license: the 403 gate' },
+  { id: 'licensed', letter: 'f', method: 'GET', path: '/api/v2/groups/{group}', auth: true, license: true, what: 'the same route once a license entitles template_rbac (a 3-member group)' },
 ];
 
 function intEnv(name, fallback, min) {
@@ -92,6 +119,8 @@ async function runScenario(base, token, scenario, cfg, counter, before) {
   current.autocannon = undefined;
   const after = await counter.settled();
   const requests = (warmup?.requests.total ?? 0) + result.requests.total;
+  const expected = scenario.expect ?? 200;
+  const unexpected = (r) => r.requests.total - (r.statusCodeStats?.[String(expected)]?.count ?? 0) + r.errors;
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
   return {
     id: scenario.id,
@@ -114,8 +143,12 @@ async function runScenario(base, token, scenario, cfg, counter, before) {
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
+    expectedStatus: expected,
+    unexpectedResponses: unexpected(result),
     statusCodes,
-    warmup: warmup ? { requestsTotal: warmup.requests.total, errors: warmup.errors + warmup.timeouts, non2xx: warmup.non2xx } : undefined,
+    warmup: warmup
+      ? { requestsTotal: warmup.requests.total, errors: warmup.errors + warmup.timeouts, non2xx: warmup.non2xx, unexpectedResponses: unexpected(warmup) }
+      : undefined,
     loadAvg1mAfter: +os.loadavg()[0].toFixed(2),
     db: { txnsBefore: before, txnsAfter: after, requests, txnsPerRequest: (after - before) / requests },
   };
@@ -169,7 +202,12 @@ async function main() {
   // When run as root, PostgreSQL runs as `postgres` and must be able to reach the data directory.
   await chmod(cacheDir, 0o711);
   const port = await freePort();
-  const newServer = () => new ServerProcess({ root: ROOT, entry: ENTRY, cacheDir, port });
+  // A signing key of this run's own, trusted by the server, for the licensed-route scenario.
+  const signingKey = await generateKeyPair('EdDSA', { extractable: true });
+  const keysFile = path.join(cacheDir, 'license-keys.json');
+  await writeFile(keysFile, JSON.stringify({ [BENCH_KID]: await exportJWK(signingKey.publicKey) }));
+  const extraEnv = { CODER_LICENSE_PUBLIC_KEYS: keysFile };
+  const newServer = () => new ServerProcess({ root: ROOT, entry: ENTRY, cacheDir, port, extraEnv });
 
   console.log(`cache dir ${cacheDir}, server on 127.0.0.1:${port}`);
   let server = newServer();
@@ -203,7 +241,9 @@ async function main() {
   const pgVersion = (await monitor.query(`SELECT current_setting('server_version') AS v`)).rows[0].v;
 
   // One request per scenario first: a run against a broken route measures nothing.
-  for (const s of scenarios) expectStatus(await api(base, s.method, s.path, { token: s.auth ? token : undefined }), 200, `${s.method} ${s.path}`);
+  for (const s of scenarios.filter((x) => !x.license)) {
+    expectStatus(await api(base, s.method, s.path, { token: s.auth ? token : undefined }), s.expect ?? 200, `${s.method} ${s.path}`);
+  }
   const me = await api(base, 'GET', '/api/v2/users/me', { token });
   if (me.json?.username !== OWNER.username) throw new Error(`/users/me returned ${me.text.slice(0, 300)}`);
   const page = await api(base, 'GET', '/api/v2/users?limit=25', { token });
@@ -242,7 +282,21 @@ async function main() {
   // Each scenario's "after" reading is the next one's "before": nothing else talks to the server.
   console.log('waiting for PostgreSQL statistics to settle (~12 s per reading, see lib/db.mjs)...');
   let txns = await counter.settled();
+  let licensed = false;
   for (const s of scenarios) {
+    if (s.license && !licensed) {
+      const upload = await api(base, 'POST', '/api/v2/licenses', { token, body: { license: await benchLicense(signingKey.privateKey) } });
+      expectStatus(upload, 201, 'POST /api/v2/licenses');
+      const org = await api(base, 'GET', '/api/v2/organizations/coder', { token });
+      const group = await api(base, 'POST', `/api/v2/organizations/${org.json?.id}/groups`, { token, body: { name: 'bench-group' } });
+      expectStatus(group, 201, 'POST .../groups');
+      const some = (await api(base, 'GET', '/api/v2/users?limit=3', { token })).json?.users.map((u) => u.id) ?? [];
+      expectStatus(await api(base, 'PATCH', `/api/v2/groups/${group.json.id}`, { token, body: { add_users: some } }), 200, 'PATCH group');
+      for (const x of scenarios) x.path = x.path.replace('{group}', group.json.id);
+      expectStatus(await api(base, s.method, s.path, { token }), 200, `${s.method} ${s.path} after the license`);
+      licensed = true;
+      txns = await counter.settled();
+    }
     process.stdout.write(`running ${s.letter}/${s.id}: ${s.method} ${s.path} (${cfg.connections} conns, ${cfg.warmupS} s warm-up + ${cfg.durationS} s)... `);
     const r = await runScenario(base, token, s, cfg, counter, txns);
     txns = r.db.txnsAfter;
@@ -252,9 +306,11 @@ async function main() {
 
   const invalidReasons = [];
   for (const r of results.scenarios) {
-    if (r.non2xx > 0) invalidReasons.push(`${r.id}: ${r.non2xx} non-2xx responses (${JSON.stringify(r.statusCodes)})`);
+    if (r.unexpectedResponses > 0) invalidReasons.push(`${r.id}: ${r.unexpectedResponses} responses other than ${r.expectedStatus} (${JSON.stringify(r.statusCodes)})`);
     if (r.errors + r.timeouts > 0) invalidReasons.push(`${r.id}: ${r.errors} errors, ${r.timeouts} timeouts`);
-    if (r.warmup && r.warmup.non2xx + r.warmup.errors > 0) invalidReasons.push(`${r.id} warm-up: ${r.warmup.non2xx} non-2xx, ${r.warmup.errors} errors`);
+    if (r.warmup && r.warmup.unexpectedResponses + r.warmup.errors > 0) {
+      invalidReasons.push(`${r.id} warm-up: ${r.warmup.unexpectedResponses} unexpected responses, ${r.warmup.errors} errors`);
+    }
   }
   results.valid = invalidReasons.length === 0;
   results.invalidReasons = invalidReasons;

@@ -98,11 +98,14 @@ export class Init1732500000000 implements MigrationInterface {
         BEFORE DELETE ON organization_members
         FOR EACH ROW EXECUTE FUNCTION remove_organization_member_groups();
 
-      -- The Everyone group (id = organization id) is every member of the organization.
+      -- The Everyone group (id = organization id) is every member of the organization. UNION ALL
+      -- (the two sides never overlap: nobody is stored as a member of Everyone) and group_id taken
+      -- from the union itself let a filter on group_id reach each side's index instead of expanding
+      -- every membership first.
       CREATE VIEW group_members_expanded AS
       WITH all_members AS (
         SELECT gm.user_id, gm.group_id FROM group_members gm
-        UNION
+        UNION ALL
         SELECT om.user_id, om.organization_id AS group_id FROM organization_members om
       )
       SELECT u.id AS user_id, u.email AS user_email, u.username AS user_username, u.name AS user_name,
@@ -110,7 +113,7 @@ export class Init1732500000000 implements MigrationInterface {
              u.created_at AS user_created_at, u.updated_at AS user_updated_at,
              u.last_seen_at AS user_last_seen_at, u.is_system AS user_is_system,
              u.is_service_account AS user_is_service_account,
-             g.organization_id, g.name AS group_name, g.id AS group_id
+             g.organization_id, g.name AS group_name, m.group_id
       FROM all_members m
       JOIN users u ON u.id = m.user_id AND u.deleted = false
       JOIN groups g ON g.id = m.group_id;

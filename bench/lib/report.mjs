@@ -28,6 +28,13 @@ export function deriveChecks(results) {
   add('cold start (spawn -> /healthz 200, incl. initdb)', results.startup.coldStartS, 's', `<= ${TARGETS.coldStartS} s`, (v) => v <= TARGETS.coldStartS);
   add('warm restart (same cache dir)', results.startup.warmRestartS, 's', `<= ${TARGETS.warmRestartS} s`, (v) => v <= TARGETS.warmRestartS);
   add('DB transactions per /users/me request', s.me?.db?.txnsPerRequest, 'txn', `~0 (<= ${TARGETS.meTxnsPerRequest})`, (v) => v <= TARGETS.meTxnsPerRequest);
+  if (s.unlicensed) {
+    // @RequireFeature reads cached entitlements: the gate itself must not query the database.
+    add('DB transactions per 403-gated request', s.unlicensed.db?.txnsPerRequest, 'txn', `~0 (<= ${TARGETS.meTxnsPerRequest})`, (v) => v <= TARGETS.meTxnsPerRequest);
+  }
+  if (s.licensed && s.unlicensed) {
+    add('licensed route (200) throughput as % of its 403 gate', (100 * s.licensed.reqPerSec) / s.unlicensed.reqPerSec, '%', '-', () => true);
+  }
   if (s.roles) {
     add('DB transactions per /users/roles request (auth path only)', s.roles.db?.txnsPerRequest, 'txn', `~0 (<= ${TARGETS.meTxnsPerRequest})`, (v) => v <= TARGETS.meTxnsPerRequest);
   }
@@ -51,10 +58,10 @@ export function markdown(results) {
   lines.push('| scenario | req/s (mean) | p50 ms | p90 ms | p99 ms | errors | non-2xx | DB txns/req |');
   lines.push('|---|--:|--:|--:|--:|--:|--:|--:|');
   for (const s of results.scenarios) {
-    const bad = s.errors + s.timeouts + s.non2xx > 0 ? ' ⚠' : '';
+    const bad = s.errors + s.timeouts + (s.unexpectedResponses ?? s.non2xx) > 0 ? ' ⚠' : '';
     lines.push(
       `| ${s.id}: \`${s.method} ${s.path}\`${bad} | ${fmt(s.reqPerSec)} | ${fmt(s.latencyMs.p50)} | ${fmt(s.latencyMs.p90)} | ${fmt(s.latencyMs.p99)} | ` +
-        `${s.errors + s.timeouts} | ${s.non2xx} | ${s.db ? fmt(s.db.txnsPerRequest, 3) : 'n/a'} |`,
+        `${s.errors + s.timeouts} | ${s.non2xx}${s.expectedStatus && s.expectedStatus !== 200 ? ` (expected ${s.expectedStatus})` : ''} | ${s.db ? fmt(s.db.txnsPerRequest, 3) : 'n/a'} |`,
     );
   }
   lines.push('');

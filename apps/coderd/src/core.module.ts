@@ -12,6 +12,7 @@ import { EntitlementWarningsGuard } from './entitlements/warnings-header.guard.j
 import { AuthModule } from './auth/auth.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { RateLimitGuard } from './auth/rate-limit.guard.js';
+import { PermissionGuard } from './auth/require-permission.js';
 import type { DeploymentConfig } from './config/config.js';
 import { MetaModule } from './meta/meta.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
@@ -48,11 +49,13 @@ export class CoreModule {
         // AGPL defaults of the behaviour the enterprise server replaces (opts.providers, below).
         { provide: ENTITLEMENTS, useClass: AgplEntitlements },
         { provide: AUDITOR, useClass: NopAuditor },
-        // Guards run in this order: who is calling, how often, whether the license allows the route.
+        // Guards run in this order: who is calling (and, for admins, license warnings on every
+        // response, refusals included), how often, whether the license allows the route.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: EntitlementWarningsGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: FeatureGuard },
-        { provide: APP_GUARD, useClass: EntitlementWarningsGuard },
+        { provide: APP_GUARD, useClass: PermissionGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         RouteAuthAudit,

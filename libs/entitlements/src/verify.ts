@@ -161,7 +161,7 @@ function checkShape(c: LicenseClaims): void {
 }
 
 /** A NumericDate (seconds) usable as a Date; `undefined` when missing or not a usable number. */
-export function numericDateMs(v: unknown): number | undefined {
+function numericDateMs(v: unknown): number | undefined {
   if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
   const ms = v * 1000;
   return Math.abs(ms) <= 8.64e15 ? ms : undefined;

@@ -5,7 +5,7 @@ import type { FeatureName } from '../../../../libs/entitlements/src/features.js'
 import { noEntitlements, type EntitlementsProvider } from '../../../../libs/entitlements/src/provider.js';
 import { loadTrustedKeys } from '../../../../libs/entitlements/src/trusted-keys.js';
 import type { Entitlements } from '../../../../libs/entitlements/src/types.js';
-import { verifyLicense, type TrustedKeys } from '../../../../libs/entitlements/src/verify.js';
+import { LicenseError, verifyLicense, type TrustedKeys } from '../../../../libs/entitlements/src/verify.js';
 import type { DeploymentConfig } from '../../../coderd/src/config/config.js';
 import { DEPLOYMENT_CONFIG } from '../../../coderd/src/tokens.js';
 import { LicensesRepository } from '../licenses/licenses.repository.js';
@@ -26,6 +26,7 @@ export class LicenseEntitlements implements EntitlementsProvider, OnModuleInit, 
   private readonly listeners = new Set<(e: Entitlements) => void>();
   private keys: TrustedKeys = {};
   private timer?: NodeJS.Timeout;
+  private stopped = false;
   /** Recomputations run one at a time, in order, so an older result never replaces a newer one. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -44,6 +45,7 @@ export class LicenseEntitlements implements EntitlementsProvider, OnModuleInit, 
   }
 
   onApplicationShutdown(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
@@ -78,6 +80,7 @@ export class LicenseEntitlements implements EntitlementsProvider, OnModuleInit, 
   }
 
   private async refreshLogged(): Promise<void> {
+    if (this.stopped) return; // a NOTIFY arriving while shutting down finds the database closed
     // A failed refresh keeps the last good entitlements; the next trigger tries again.
     await this.refresh().catch((err) => this.log.error(`Refreshing entitlements failed: ${(err as Error).message}`));
   }
@@ -85,17 +88,19 @@ export class LicenseEntitlements implements EntitlementsProvider, OnModuleInit, 
   private async compute(): Promise<Entitlements> {
     const now = new Date();
     const rows = await this.licenses.unexpired(now);
-    const inputs: LicenseInput[] = await Promise.all(
-      rows.map(async (row): Promise<LicenseInput> => {
+    const inputs = await Promise.all(
+      rows.map(async (row): Promise<LicenseInput | undefined> => {
         try {
           return { uuid: row.uuid, claims: await verifyLicense(row.jwt, this.keys, { now, ignoreNbf: true }) };
         } catch (err) {
+          // Expired between the query and now: simply gone, not an error to report.
+          if (err instanceof LicenseError && err.code === 'expired') return undefined;
           return { uuid: row.uuid, error: (err as Error).message };
         }
       }),
     );
     const usage = { activeUsers: await this.licenses.activeUserCount(), activeAiSeats: 0, managedAgents: 0, replicas: 1 };
-    this.value = computeEntitlements(inputs, usage, now, ENTERPRISE_ENABLEMENTS);
+    this.value = computeEntitlements(inputs.filter((i): i is LicenseInput => i !== undefined), usage, now, ENTERPRISE_ENABLEMENTS);
     for (const listener of this.listeners) listener(this.value);
     return this.value;
   }

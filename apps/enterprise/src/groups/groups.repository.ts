@@ -1,3 +1,4 @@
+import { preparedQuery } from '../../../../libs/db/src/prepared.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -83,7 +84,8 @@ export class GroupsRepository {
   }
 
   async findById(id: string, db: Db = this.ds): Promise<GroupRow | undefined> {
-    const rows = await db.query(`SELECT ${GROUP_COLUMNS} ${FROM_GROUPS} WHERE g.id = $1`, [id]);
+    const sql = `SELECT ${GROUP_COLUMNS} ${FROM_GROUPS} WHERE g.id = $1`;
+    const rows = db === this.ds ? await preparedQuery<GroupRow>(this.ds, sql, [id]) : await db.query(sql, [id]);
     return rows[0];
   }
 
@@ -115,7 +117,8 @@ export class GroupsRepository {
   /** Members of the given groups that `authorized` (group_member filter) lets through; no system users. */
   async members(groupIds: string[], authorized: string): Promise<GroupMemberRow[]> {
     if (groupIds.length === 0) return [];
-    return this.ds.query(
+    return preparedQuery<GroupMemberRow>(
+      this.ds,
       `SELECT ${MEMBER_COLUMNS}
        FROM group_members_expanded gme JOIN users u ON u.id = gme.user_id
        WHERE gme.group_id = ANY($1::uuid[]) AND NOT u.is_system AND (${authorized})
@@ -127,7 +130,8 @@ export class GroupsRepository {
   /** Every member of each group (no system users), visible to the caller or not. */
   async memberCounts(groupIds: string[]): Promise<Map<string, number>> {
     if (groupIds.length === 0) return new Map();
-    const rows: { group_id: string; n: number }[] = await this.ds.query(
+    const rows = await preparedQuery<{ group_id: string; n: number }>(
+      this.ds,
       `SELECT group_id, count(*)::int AS n FROM group_members_expanded
        WHERE group_id = ANY($1::uuid[]) AND NOT user_is_system GROUP BY group_id`,
       [groupIds],
