@@ -267,6 +267,8 @@ describe('multiple organizations', () => {
         expectErrorBody(await as(owner).get(`/api/v2/organizations/${org.name}`), 404);
         expect((await as(owner).get('/api/v2/organizations')).body.map((o: { id: string }) => o.id)).not.toContain(org.id);
         expectErrorBody(await as(owner).delete(`/api/v2/organizations/${org.id}`), 404);
+        // Nor does the caller still count as a member of it.
+        expect((await as(owner).get('/api/v2/users/me')).body.organization_ids).not.toContain(org.id);
       });
 
       it('a deleted organization\'s name may be used again', async () => {

@@ -17,8 +17,7 @@ export interface UserAuthRow {
 export interface KeyWithUserRow extends ApiKeyRow, UserAuthRow {}
 
 const USER_AUTH = `u.id AS user_id, u.username, u.status, u.rbac_roles,
-  COALESCE((SELECT json_object_agg(om.organization_id, om.roles) FROM organization_members om
-    JOIN organizations o ON o.id = om.organization_id AND NOT o.deleted WHERE om.user_id = u.id), '{}') AS org_roles,
+  COALESCE((SELECT json_object_agg(om.organization_id, om.roles) FROM organization_members om WHERE om.user_id = u.id), '{}') AS org_roles,
   COALESCE((SELECT array_agg(gm.group_id) FROM group_members_expanded gm WHERE gm.user_id = u.id), '{}') AS group_ids`;
 
 /** The single query behind a cache miss on the authentication path. */

@@ -42,8 +42,8 @@ type Db = DataSource | EntityManager;
 const COLUMNS = `u.id, u.email, u.username, u.name, ${isoTimestamp('u.created_at')} AS created_at,
   ${isoTimestamp('u.updated_at')} AS updated_at, u.status, u.rbac_roles, u.login_type, u.avatar_url,
   ${isoTimestamp('u.last_seen_at')} AS last_seen_at, u.theme_preference, u.is_service_account,
-  COALESCE((SELECT json_agg(om.organization_id ORDER BY om.created_at) FROM organization_members om
-    JOIN organizations o ON o.id = om.organization_id AND NOT o.deleted WHERE om.user_id = u.id), '[]') AS organization_ids`;
+  COALESCE((SELECT json_agg(om.organization_id ORDER BY om.created_at) FROM organization_members om WHERE om.user_id = u.id), '[]')
+    AS organization_ids`;
 
 /** How long a users-list count is reused; a change made through this server invalidates it at once. */
 const COUNT_TTL_MS = 2000;

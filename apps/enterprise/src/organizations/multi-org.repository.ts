@@ -60,6 +60,8 @@ export class MultiOrgRepository {
         [id, callerId],
       );
       if (left.members > 0 || left.groups > 0) return left;
+      // The memberships go with it (only the caller's is left): nothing keeps listing a deleted organization.
+      await db.query(`DELETE FROM organization_members WHERE organization_id = $1`, [id]);
       await db.query(`UPDATE organizations SET deleted = true, updated_at = now() WHERE id = $1`, [id]);
       return 'deleted';
     });

@@ -73,6 +73,7 @@ export class MultiOrgService {
     const result = await this.repo.softDeleteIfEmpty(org.id, actor.userId);
     if (result === 'gone') throw notFound();
     if (result !== 'deleted') throw notEmpty(result);
+    await this.authenticator.invalidate({ userId: actor.userId });
     this.audit(actor, 'delete', org);
   }
 
