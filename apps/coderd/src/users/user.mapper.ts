@@ -1,6 +1,6 @@
 import { findRole } from '../../../../libs/rbac/src/roles.js';
 import type * as sdk from '../../../../libs/sdk/src/users.js';
-import type { UserRow } from './users.repository.js';
+import type { ReducedUserRow, UserRow } from './users.repository.js';
 
 const siteRoles = new Map<string, sdk.SlimRole>();
 
@@ -17,7 +17,7 @@ export function slimRole(name: string, organizationId?: string): sdk.SlimRole {
   return { name, display_name: findRole(name, 'organization')?.display_name ?? name, organization_id: organizationId };
 }
 
-export function toReducedUser(u: UserRow): sdk.ReducedUser {
+export function toReducedUser(u: ReducedUserRow): sdk.ReducedUser {
   return {
     id: u.id,
     username: u.username,

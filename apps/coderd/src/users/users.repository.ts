@@ -24,6 +24,9 @@ export interface UserRow {
   organization_ids: string[];
 }
 
+/** The columns a ReducedUser is made from (no roles or memberships). */
+export type ReducedUserRow = Omit<UserRow, 'rbac_roles' | 'organization_ids'>;
+
 export interface InsertUser {
   id: string;
   email: string;

@@ -1,24 +1,7 @@
 import type { ReducedUser } from '../../../coderd/src/users/users.dto.js';
 import type { Group } from './groups.dto.js';
-import type { GroupMemberRow, GroupRow } from './groups.repository.js';
+import type { GroupRow } from './groups.repository.js';
 
-export function toReducedUser(m: GroupMemberRow): ReducedUser {
-  return {
-    id: m.id,
-    username: m.username,
-    name: m.name,
-    email: m.email,
-    avatar_url: m.avatar_url,
-    created_at: m.created_at,
-    updated_at: m.updated_at,
-    last_seen_at: m.last_seen_at,
-    status: m.status,
-    login_type: m.login_type === 'oauth2_provider_app' ? 'none' : m.login_type,
-    theme_preference: m.theme_preference,
-    is_service_account: m.is_service_account,
-    has_ai_seat: false,
-  };
-}
 
 export function toGroup(g: GroupRow, members: ReducedUser[], totalMemberCount: number): Group {
   return {

@@ -1,9 +1,9 @@
-import { preparedQuery } from '../../../../libs/db/src/prepared.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../../../libs/db/src/prepared.js';
 import { isoTimestamp } from '../../../../libs/db/src/sql.js';
-import type { LoginType, UserStatus } from '../../../../libs/db/src/entities/user.entity.js';
+import type { ReducedUserRow } from '../../../coderd/src/users/users.repository.js';
 
 export interface GroupRow {
   id: string;
@@ -18,21 +18,7 @@ export interface GroupRow {
 }
 
 /** A member of a group as a ReducedUser, tagged with the group it was found in. */
-export interface GroupMemberRow {
-  group_id: string;
-  id: string;
-  username: string;
-  name: string;
-  email: string;
-  avatar_url: string;
-  created_at: string;
-  updated_at: string;
-  last_seen_at: string;
-  status: UserStatus;
-  login_type: LoginType;
-  theme_preference: string;
-  is_service_account: boolean;
-}
+export type GroupMemberRow = ReducedUserRow & { group_id: string };
 
 export interface GroupFilter {
   organizationId?: string;

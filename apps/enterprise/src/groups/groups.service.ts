@@ -11,7 +11,8 @@ import { OrganizationsService } from '../../../coderd/src/organizations/organiza
 import type { ReducedUser } from '../../../coderd/src/users/users.dto.js';
 import { UsersRepository } from '../../../coderd/src/users/users.repository.js';
 import { userObject } from '../../../coderd/src/users/users.service.js';
-import { toGroup, toReducedUser } from './group.mapper.js';
+import { toReducedUser } from '../../../coderd/src/users/user.mapper.js';
+import { toGroup } from './group.mapper.js';
 import type { CreateGroupRequest, Group, PatchGroupRequest } from './groups.dto.js';
 import {
   GROUP_FILTER_COLUMNS,
