@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectErrorBody } from '../support/error-body.js';
 import { api, createFirstUser, createUser, type FirstUser, type TestUser } from '../support/fixtures.js';
 import { testPublicKeysFile, uploadLicense, validLicense } from '../support/licenses.js';
+import { ALL_ACTORS, createWorld, defineMatrix, runMatrix, sqlOrganization, type RouteCase, type World as MatrixWorld } from '../support/rbac-matrix.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const GROUP_KEYS = [
@@ -35,14 +36,6 @@ async function startServer(): Promise<TestServer> {
 async function license(server: TestServer, owner: FirstUser, features: Record<string, number>): Promise<void> {
   const res = await uploadLicense(server, owner.token, await validLicense(features));
   if (res.status !== 201) throw new Error(`license upload failed: ${res.status} ${JSON.stringify(res.body)}`);
-}
-
-/** A second organization (with its Everyone group), made in SQL: multiple organizations are another feature. */
-async function sqlOrganization(server: TestServer, name: string): Promise<string> {
-  const id = randomUUID();
-  await server.sql(`INSERT INTO organizations (id, name, display_name) VALUES ($1, $2, $2)`, [id, name]);
-  await server.sql(`INSERT INTO groups (id, name, organization_id) VALUES ($1, 'Everyone', $1)`, [id]);
-  return id;
 }
 
 const ids = (g: GroupBody) => g.members.map((m) => m.id).sort();
@@ -554,34 +547,16 @@ describe('groups', () => {
 // reading what you may not read is 404, acting without permission on what you may read is 403,
 // no session is 401. Mutations also check the database; list routes whether the target is listed.
 
-const ACTORS = ['owner', 'user-admin', 'org-admin', 'org-user-admin', 'auditor', 'member', 'other-org-member', 'anonymous'] as const;
-type Actor = (typeof ACTORS)[number];
-type Outcome = '2xx' | '2xx+' | '2xx-' | '401' | '403' | '404';
+const matrix = defineMatrix(ALL_ACTORS);
+const { row } = matrix;
 
-interface World {
-  server: TestServer;
-  owner: FirstUser;
-  org: string;
-  actors: Record<Exclude<Actor, 'anonymous'>, TestUser | FirstUser>;
+interface World extends MatrixWorld {
   /** A group of the default organization that none of the actors is in. */
   shared: GroupBody;
 }
 
-interface RouteCase {
-  route: string;
-  arrange(w: World): Promise<GroupBody>;
-  request(w: World, g: GroupBody): { method: 'get' | 'post' | 'patch' | 'delete'; path: string; body?: object };
-  contains?(body: unknown, g: GroupBody): boolean;
-  happened?(w: World, g: GroupBody): Promise<boolean>;
-  expect: Record<Actor, Outcome>;
-}
-
-function row(...outcomes: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]): Record<Actor, Outcome> {
-  return Object.fromEntries(ACTORS.map((a, i) => [a, outcomes[i]])) as Record<Actor, Outcome>;
-}
-
 async function freshGroup(w: World, members: string[] = []): Promise<GroupBody> {
-  const res = await api(w.server, w.owner.token).post(`/api/v2/organizations/${w.org}/groups`).send({ name: groupName('m') });
+  const res = await api(w.server, w.owner.token).post(`/api/v2/organizations/${w.defaultOrg}/groups`).send({ name: groupName('m') });
   if (res.status !== 201) throw new Error(`arrange: create group failed: ${res.status} ${JSON.stringify(res.body)}`);
   if (members.length === 0) return res.body;
   const added = await api(w.server, w.owner.token).patch(`/api/v2/groups/${res.body.id}`).send({ add_users: members });
@@ -593,26 +568,26 @@ const listed = (body: unknown, g: GroupBody) => (body as GroupBody[]).some((x) =
 const quota = async (w: World, g: GroupBody) => (await w.server.sql<{ q: number }>('SELECT quota_allowance AS q FROM groups WHERE id = $1', [g.id]))[0]?.q;
 
 //                                                      owner  user-admin org-admin org-user-admin auditor member other-org anonymous
-const ROUTES: RouteCase[] = [
+const ROUTES: Array<RouteCase<World, GroupBody>> = [
   {
     // group:create in the organization: owner and user-admin site-wide, the two org admin roles in it.
     route: 'POST /organizations/{org}/groups',
     arrange: async () => ({ name: groupName('created') }) as GroupBody,
-    request: (w, g) => ({ method: 'post', path: `/api/v2/organizations/${w.org}/groups`, body: { name: g.name } }),
+    request: (w, g) => ({ method: 'post', path: `/api/v2/organizations/${w.defaultOrg}/groups`, body: { name: g.name } }),
     happened: async (w, g) => (await w.server.sql('SELECT 1 FROM groups WHERE name = $1', [g.name])).length === 1,
     expect: row('2xx', '2xx', '2xx', '2xx', '403', '403', '404', '401'),
   },
   {
     route: 'GET /organizations/{org}/groups',
     arrange: async (w) => w.shared,
-    request: (w) => ({ method: 'get', path: `/api/v2/organizations/${w.org}/groups` }),
+    request: (w) => ({ method: 'get', path: `/api/v2/organizations/${w.defaultOrg}/groups` }),
     contains: listed,
     expect: row('2xx+', '2xx+', '2xx+', '2xx+', '2xx+', '2xx-', '404', '401'),
   },
   {
     route: 'GET /organizations/{org}/groups/{groupName}',
     arrange: async (w) => w.shared,
-    request: (w, g) => ({ method: 'get', path: `/api/v2/organizations/${w.org}/groups/${g.name}` }),
+    request: (w, g) => ({ method: 'get', path: `/api/v2/organizations/${w.defaultOrg}/groups/${g.name}` }),
     expect: row('2xx', '2xx', '2xx', '2xx', '2xx', '404', '404', '401'),
   },
   {
@@ -631,7 +606,7 @@ const ROUTES: RouteCase[] = [
   {
     // Everyone is readable by every member of its organization.
     route: 'GET /groups/{Everyone}',
-    arrange: async (w) => ({ id: w.org }) as GroupBody,
+    arrange: async (w) => ({ id: w.defaultOrg }) as GroupBody,
     request: (_w, g) => ({ method: 'get', path: `/api/v2/groups/${g.id}` }),
     expect: row('2xx', '2xx', '2xx', '2xx', '2xx', '2xx', '404', '401'),
   },
@@ -665,8 +640,6 @@ const ROUTES: RouteCase[] = [
   },
 ];
 
-const statusClass = (status: number): string => (status >= 200 && status < 300 ? '2xx' : String(status));
-
 describe('RBAC matrix: groups', () => {
   let w: World;
 
@@ -674,58 +647,10 @@ describe('RBAC matrix: groups', () => {
     const server = await startServer();
     const owner = await createFirstUser(server);
     await license(server, owner, { template_rbac: 1 });
-    const otherOrg = await sqlOrganization(server, 'second-org');
-    const actors = {
-      owner,
-      'user-admin': await createUser(server, owner, { siteRoles: ['user-admin'] }),
-      'org-admin': await createUser(server, owner, { orgRoles: ['organization-admin'] }),
-      'org-user-admin': await createUser(server, owner, { orgRoles: ['organization-user-admin'] }),
-      auditor: await createUser(server, owner, { siteRoles: ['auditor'] }),
-      member: await createUser(server, owner),
-      'other-org-member': await createUser(server, owner, { organizationIds: [otherOrg] }),
-    };
-    w = { server, owner, org: owner.orgId, actors, shared: undefined as unknown as GroupBody };
+    w = { ...(await createWorld(server, owner, ALL_ACTORS)), shared: undefined as unknown as GroupBody };
     w.shared = await freshGroup(w);
   });
   afterAll(() => w?.server.close());
 
-  it('the actors are who the matrix says they are', async () => {
-    const roles = async (u: TestUser | FirstUser) => {
-      const [user] = await w.server.sql<{ rbac_roles: string[] }>('SELECT rbac_roles FROM users WHERE id = $1', [u.id]);
-      const orgs = await w.server.sql<{ organization_id: string; roles: string[] }>('SELECT organization_id, roles FROM organization_members WHERE user_id = $1', [u.id]);
-      return { site: user.rbac_roles, inDefault: orgs.find((o) => o.organization_id === w.org)?.roles ?? null, orgs: orgs.length };
-    };
-    expect(await roles(w.actors['user-admin'])).toEqual({ site: ['user-admin'], inDefault: [], orgs: 1 });
-    expect(await roles(w.actors['org-admin'])).toEqual({ site: [], inDefault: ['organization-admin'], orgs: 1 });
-    expect(await roles(w.actors['org-user-admin'])).toEqual({ site: [], inDefault: ['organization-user-admin'], orgs: 1 });
-    expect(await roles(w.actors.auditor)).toEqual({ site: ['auditor'], inDefault: [], orgs: 1 });
-    expect(await roles(w.actors.member)).toEqual({ site: [], inDefault: [], orgs: 1 });
-    expect(await roles(w.actors['other-org-member'])).toEqual({ site: [], inDefault: null, orgs: 1 });
-  });
-
-  it('the table is well-formed: list routes state visibility for every 2xx, other routes never do', () => {
-    const wrong = ROUTES.flatMap((r) =>
-      ACTORS.filter((a) => (r.contains ? r.expect[a] === '2xx' : r.expect[a] === '2xx+' || r.expect[a] === '2xx-')).map((a) => `${r.route} / ${a}`),
-    );
-    expect(wrong).toEqual([]);
-  });
-
-  const cases = ROUTES.flatMap((r) => ACTORS.map((actor) => [r.route, actor, r.expect[actor], r] as const));
-
-  it.each(cases)('%s as %s -> %s', async (_route, actor, outcome, r) => {
-    const target = await r.arrange(w);
-    const { method, path, body } = r.request(w, target);
-    const token = actor === 'anonymous' ? undefined : w.actors[actor].token;
-    let req = api(w.server, token)[method](path);
-    if (body) req = req.send(body);
-    const res = await req;
-    const want = outcome.startsWith('2xx') ? '2xx' : outcome;
-    expect({ status: statusClass(res.status), body: res.body }).toMatchObject({ status: want });
-    if (want === '2xx') {
-      if (r.contains) expect(r.contains(res.body, target)).toBe(outcome === '2xx+');
-    } else {
-      expectErrorBody(res, Number(want));
-    }
-    if (r.happened) expect(await r.happened(w, target)).toBe(want === '2xx');
-  });
+  runMatrix(matrix, ROUTES, () => w);
 });

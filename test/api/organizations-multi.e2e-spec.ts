@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectErrorBody } from '../support/error-body.js';
 import { api, createFirstUser, createUser, type FirstUser, type TestUser } from '../support/fixtures.js';
 import { testPublicKeysFile, uploadLicense, validLicense } from '../support/licenses.js';
+import { ALL_ACTORS, createWorld, defineMatrix, runMatrix, type RouteCase, type UserActor, type World } from '../support/rbac-matrix.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const ORG_KEYS = ['created_at', 'description', 'display_name', 'icon', 'id', 'is_default', 'name', 'updated_at'];
@@ -326,31 +327,12 @@ describe('multiple organizations', () => {
 // RBAC matrix: roles as in libs/rbac (organization create is site-wide, owner only; update and
 // delete are also granted to organization-admin in its own organization).
 
-const ACTORS = ['owner', 'user-admin', 'org-admin', 'org-user-admin', 'auditor', 'member', 'other-org-member', 'anonymous'] as const;
-type Actor = (typeof ACTORS)[number];
-type Outcome = '2xx' | '401' | '403' | '404';
-
-interface World {
-  server: TestServer;
-  owner: FirstUser;
-  actors: Record<Exclude<Actor, 'anonymous'>, TestUser | FirstUser>;
-}
+const matrix = defineMatrix(ALL_ACTORS);
+const { row } = matrix;
 
 interface Target {
   id: string;
   name: string;
-}
-
-interface RouteCase {
-  route: string;
-  arrange(w: World): Promise<Target>;
-  request(w: World, t: Target): { method: 'post' | 'patch' | 'delete'; path: string; body?: object };
-  happened(w: World, t: Target): Promise<boolean>;
-  expect: Record<Actor, Outcome>;
-}
-
-function row(...outcomes: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]): Record<Actor, Outcome> {
-  return Object.fromEntries(ACTORS.map((a, i) => [a, outcomes[i]])) as Record<Actor, Outcome>;
 }
 
 /**
@@ -362,7 +344,7 @@ async function memberedOrg(w: World): Promise<Target> {
   const name = orgName('matrix');
   await w.server.sql(`INSERT INTO organizations (id, name, display_name) VALUES ($1, $2, $2)`, [id, name]);
   await w.server.sql(`INSERT INTO groups (id, name, organization_id) VALUES ($1, 'Everyone', $1)`, [id]);
-  const roles: Array<[Exclude<Actor, 'anonymous'>, string[]]> = [
+  const roles: Array<[UserActor, string[]]> = [
     ['org-admin', ['organization-admin']],
     ['org-user-admin', ['organization-user-admin']],
     ['member', []],
@@ -382,7 +364,7 @@ async function memberedOrg(w: World): Promise<Target> {
 const row1 = async (w: World, sql: string, params: unknown[]) => (await w.server.sql(sql, params)).length === 1;
 
 //                                                      owner  user-admin org-admin org-user-admin auditor member other-org anonymous
-const ROUTES: RouteCase[] = [
+const ROUTES: Array<RouteCase<World, Target>> = [
   {
     route: 'POST /organizations',
     arrange: async () => ({ id: '', name: orgName('created') }),
@@ -400,7 +382,14 @@ const ROUTES: RouteCase[] = [
   {
     // Members other than the caller block deletion, so the target has only the acting member.
     route: 'DELETE /organizations/{organization}',
-    arrange: (w) => memberedOrg(w),
+    arrange: async (w, actor) => {
+      const target = await memberedOrg(w);
+      // Deleting needs the caller to be the only member left: drop the other actors from the target.
+      if (actor !== 'anonymous') {
+        await w.server.sql('DELETE FROM organization_members WHERE organization_id = $1 AND user_id <> $2', [target.id, w.actors[actor].id]);
+      }
+      return target;
+    },
     request: (_w, t) => ({ method: 'delete', path: `/api/v2/organizations/${t.id}` }),
     happened: (w, t) => row1(w, 'SELECT 1 FROM organizations WHERE id = $1 AND deleted', [t.id]),
     expect: row('2xx', '403', '2xx', '403', '403', '403', '404', '401'),
@@ -414,38 +403,9 @@ describe('RBAC matrix: multiple organizations', () => {
     const server = await startServer();
     const owner = await createFirstUser(server);
     await license(server, owner, { multiple_organizations: 1 });
-    const other = await api(server, owner.token).post('/api/v2/organizations').send({ name: 'second-org' });
-    if (other.status !== 201) throw new Error(`second org failed: ${other.status} ${JSON.stringify(other.body)}`);
-    w = {
-      server,
-      owner,
-      actors: {
-        owner,
-        'user-admin': await createUser(server, owner, { siteRoles: ['user-admin'] }),
-        'org-admin': await createUser(server, owner, { orgRoles: ['organization-admin'] }),
-        'org-user-admin': await createUser(server, owner, { orgRoles: ['organization-user-admin'] }),
-        auditor: await createUser(server, owner, { siteRoles: ['auditor'] }),
-        member: await createUser(server, owner),
-        'other-org-member': await createUser(server, owner, { organizationIds: [other.body.id] }),
-      },
-    };
+    w = await createWorld(server, owner, ALL_ACTORS);
   });
   afterAll(() => w?.server.close());
 
-  const cases = ROUTES.flatMap((r) => ACTORS.map((actor) => [r.route, actor, r.expect[actor], r] as const));
-
-  it.each(cases)('%s as %s -> %s', async (_route, actor, outcome, r) => {
-    const target = await r.arrange(w);
-    // Deleting needs the caller to be the only member left: drop the other actors from the target.
-    if (r.route.startsWith('DELETE') && actor !== 'anonymous') {
-      await w.server.sql('DELETE FROM organization_members WHERE organization_id = $1 AND user_id <> $2', [target.id, w.actors[actor].id]);
-    }
-    const { method, path, body } = r.request(w, target);
-    let req = api(w.server, actor === 'anonymous' ? undefined : w.actors[actor].token)[method](path);
-    if (body) req = req.send(body);
-    const res = await req;
-    expect({ status: res.status >= 200 && res.status < 300 ? '2xx' : String(res.status), body: res.body }).toMatchObject({ status: outcome });
-    if (outcome !== '2xx') expectErrorBody(res, Number(outcome));
-    expect(await r.happened(w, target)).toBe(outcome === '2xx');
-  });
+  runMatrix(matrix, ROUTES, () => w);
 });

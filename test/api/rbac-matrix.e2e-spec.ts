@@ -7,22 +7,16 @@
 // from the database, that the change happened exactly when the answer was 2xx. Every mutating case
 // gets fresh target rows, so cases are independent.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PASSWORD, api, createFirstUser, createUser, login, type FirstUser, type TestUser } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { afterAll, beforeAll, describe } from '@jest/globals';
+import { PASSWORD, api, createFirstUser, createUser, login } from '../support/fixtures.js';
+import { ALL_ACTORS, createWorld, defineMatrix, runMatrix, type RouteCase, type World as MatrixWorld } from '../support/rbac-matrix.js';
+import { startTestServer } from '../support/test-server.js';
 
-const ACTORS = ['owner', 'user-admin', 'org-admin', 'org-user-admin', 'auditor', 'member', 'other-org-member', 'anonymous'] as const;
-type Actor = (typeof ACTORS)[number];
+const matrix = defineMatrix(ALL_ACTORS);
+const { row } = matrix;
 
-/** '2xx+' = 2xx and the target row is in the list; '2xx-' = 2xx and it is not. */
-type Outcome = '2xx' | '2xx+' | '2xx-' | '401' | '403' | '404';
-
-interface World {
-  server: TestServer;
-  owner: FirstUser;
-  defaultOrg: string;
+interface World extends MatrixWorld {
   otherOrg: string;
-  actors: Record<Exclude<Actor, 'anonymous'>, TestUser | FirstUser>;
   /** A plain member of the default org, with one token; only read by the read-only routes. */
   reader: Target;
 }
@@ -34,25 +28,6 @@ interface Target {
   keyId?: string;
   /** A value the request will write (new username, ...). */
   value?: string;
-}
-
-type Method = 'get' | 'post' | 'put' | 'delete';
-
-interface RouteCase {
-  route: string;
-  /** The target rows for one case: the shared reader for read-only routes, fresh rows otherwise. */
-  arrange(w: World): Promise<Target>;
-  request(w: World, t: Target): { method: Method; path: string; body?: object };
-  /** Lists: whether the response contains the target. */
-  contains?(body: unknown, t: Target): boolean;
-  /** Mutations: whether the change is in the database. */
-  happened?(w: World, t: Target): Promise<boolean>;
-  expect: Record<Actor, Outcome>;
-}
-
-/** One matrix row, in ACTORS order. */
-function row(...outcomes: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]): Record<Actor, Outcome> {
-  return Object.fromEntries(ACTORS.map((a, i) => [a, outcomes[i]])) as Record<Actor, Outcome>;
 }
 
 let seq = 0;
@@ -83,7 +58,7 @@ const one = async (w: World, sql: string, params: unknown[]) => (await w.server.
 const isMember = (w: World, t: Target) => one(w, 'SELECT 1 FROM organization_members WHERE organization_id = $1 AND user_id = $2', [w.defaultOrg, t.id]);
 
 //                                                     owner   user-admin org-admin org-user-admin auditor member other-org anonymous
-const ROUTES: RouteCase[] = [
+const ROUTES: Array<RouteCase<World, Target>> = [
   // ---- users ----
   {
     route: 'GET /users',
@@ -238,95 +213,24 @@ const ROUTES: RouteCase[] = [
   },
 ];
 
-const statusClass = (status: number): string => (status >= 200 && status < 300 ? '2xx' : String(status));
-
 describe('RBAC matrix: users, organization members, API keys', () => {
   let w: World;
 
   beforeAll(async () => {
     const server = await startTestServer();
     const owner = await createFirstUser(server);
-    // A second organization, created directly (multiple organizations are an enterprise feature).
-    const otherOrg = randomUUID();
-    await server.sql(`INSERT INTO organizations (id, name, display_name) VALUES ($1, 'second-org', 'Second Org')`, [otherOrg]);
-    await server.sql(`INSERT INTO groups (id, name, organization_id) VALUES ($1, 'Everyone', $1)`, [otherOrg]);
-    const actors = {
-      owner,
-      'user-admin': await createUser(server, owner, { siteRoles: ['user-admin'] }),
-      'org-admin': await createUser(server, owner, { orgRoles: ['organization-admin'] }),
-      'org-user-admin': await createUser(server, owner, { orgRoles: ['organization-user-admin'] }),
-      auditor: await createUser(server, owner, { siteRoles: ['auditor'] }),
-      member: await createUser(server, owner),
-      'other-org-member': await createUser(server, owner, { organizationIds: [otherOrg] }),
-    };
+    const world = await createWorld(server, owner, ALL_ACTORS);
     // 'a' sorts the reader first, so it is on the first page of any list.
     const reader = await createUser(server, owner, { username: 'areader' });
     const token = await api(server, reader.token).post('/api/v2/users/me/keys/tokens').send({ token_name: 'reader-token' });
     if (token.status !== 201) throw new Error(`reader token failed: ${token.status} ${JSON.stringify(token.body)}`);
     w = {
-      server,
-      owner,
-      defaultOrg: owner.orgId,
-      otherOrg,
-      actors,
+      ...world,
+      otherOrg: world.otherOrg as string,
       reader: { id: reader.id, username: reader.username, keyId: String(token.body.key).split('-')[0] },
     };
   });
   afterAll(() => w?.server.close());
 
-  describe('the actors are who the matrix says they are', () => {
-    const expected: Record<Exclude<Actor, 'anonymous'>, { site: string[]; orgs: Record<'default' | 'other', string[] | null> }> = {
-      owner: { site: ['owner'], orgs: { default: [], other: null } },
-      'user-admin': { site: ['user-admin'], orgs: { default: [], other: null } },
-      'org-admin': { site: [], orgs: { default: ['organization-admin'], other: null } },
-      'org-user-admin': { site: [], orgs: { default: ['organization-user-admin'], other: null } },
-      auditor: { site: ['auditor'], orgs: { default: [], other: null } },
-      member: { site: [], orgs: { default: [], other: null } },
-      'other-org-member': { site: [], orgs: { default: null, other: [] } },
-    };
-    it.each(Object.keys(expected) as Array<keyof typeof expected>)('%s', async (name) => {
-      const user = w.actors[name];
-      const [u] = await w.server.sql<{ rbac_roles: string[] }>('SELECT rbac_roles FROM users WHERE id = $1', [user.id]);
-      const memberships = await w.server.sql<{ organization_id: string; roles: string[] }>(
-        'SELECT organization_id, roles FROM organization_members WHERE user_id = $1',
-        [user.id],
-      );
-      const rolesIn = (orgId: string) => memberships.find((m) => m.organization_id === orgId)?.roles ?? null;
-      expect({ site: u.rbac_roles, orgs: { default: rolesIn(w.defaultOrg), other: rolesIn(w.otherOrg) } }).toEqual(expected[name]);
-      expect(memberships).toHaveLength(1);
-    });
-  });
-
-  it('the table is well-formed: list routes state visibility for every 2xx, other routes never do', () => {
-    const wrong = ROUTES.flatMap((r) =>
-      ACTORS.filter((a) => (r.contains ? r.expect[a] === '2xx' : r.expect[a] === '2xx+' || r.expect[a] === '2xx-')).map((a) => `${r.route} / ${a}`),
-    );
-    expect(wrong).toEqual([]);
-    expect(new Set(ROUTES.map((r) => r.route)).size).toBe(ROUTES.length);
-  });
-
-  const cases = ROUTES.flatMap((r) => ACTORS.map((actor) => [r.route, actor, r.expect[actor], r] as const));
-
-  it.each(cases)('%s as %s -> %s', async (_route, actor, outcome, r) => {
-    const target = await r.arrange(w);
-    const { method, path, body } = r.request(w, target);
-    const token = actor === 'anonymous' ? undefined : w.actors[actor].token;
-    let req = api(w.server, token)[method](path);
-    if (body) req = req.send(body);
-    const res = await req;
-
-    const want = outcome.startsWith('2xx') ? '2xx' : outcome;
-    // The body is part of the received value so that a failure shows what the server said.
-    expect({ status: statusClass(res.status), body: res.body }).toMatchObject({ status: want });
-
-    if (want === '2xx') {
-      if (r.contains) expect(r.contains(res.body, target)).toBe(outcome === '2xx+');
-    } else {
-      // Coder's error body.
-      expect(typeof res.body.message).toBe('string');
-      expect(res.body.message.length).toBeGreaterThan(0);
-      if (want === '401') expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
-    }
-    if (r.happened) expect(await r.happened(w, target)).toBe(want === '2xx');
-  });
+  runMatrix(matrix, ROUTES, () => w);
 });
