@@ -15,6 +15,8 @@ import { userObject, UsersService } from '../users/users.service.js';
 /** Site roles of users and the assignable-role listings. */
 @Injectable()
 export class RolesService {
+  private readonly siteRoleLists = new Map<string, AssignableRoles[]>();
+
   constructor(
     private readonly users: UsersService,
     private readonly usersRepo: UsersRepository,
@@ -25,7 +27,14 @@ export class RolesService {
 
   siteRoles(actor: Actor): AssignableRoles[] {
     this.authz.require(actor, 'read', { type: 'assign_role' });
-    return assignableSiteRoles(this.authz.authorizer, actor.subject);
+    // The list depends only on the caller's roles (subject.cacheKey): build it once per distinct subject.
+    let roles = this.siteRoleLists.get(actor.subject.cacheKey);
+    if (!roles) {
+      roles = assignableSiteRoles(this.authz.authorizer, actor.subject);
+      if (this.siteRoleLists.size >= 1024) this.siteRoleLists.clear();
+      this.siteRoleLists.set(actor.subject.cacheKey, roles);
+    }
+    return roles;
   }
 
   async userRoles(actor: Actor, param: string): Promise<{ roles: string[]; organization_roles: Record<string, string[]> }> {
