@@ -1,6 +1,7 @@
 import pg from 'pg';
 
-export type PubsubListener = (payload: string) => void;
+/** `fromSelf`: this process published it (a replica usually already acted on its own change). */
+export type PubsubListener = (payload: string, fromSelf: boolean) => void;
 
 /**
  * PostgreSQL LISTEN/NOTIFY between replicas. One dedicated connection listens; publishing uses
@@ -16,7 +17,9 @@ export class Pubsub {
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (msg) => {
-      for (const fn of this.listeners.get(msg.channel) ?? []) fn(msg.payload ?? '');
+      // publish() notifies through this same connection, so its backend pid marks our own messages.
+      const fromSelf = msg.processId === (client as unknown as { processID?: number }).processID;
+      for (const fn of this.listeners.get(msg.channel) ?? []) fn(msg.payload ?? '', fromSelf);
     });
     // A broken listener connection is re-established; listeners keep their registrations.
     client.on('error', () => void this.reconnect());

@@ -39,7 +39,10 @@ export class LicenseEntitlements implements EntitlementsProvider, OnModuleInit, 
   async onModuleInit(): Promise<void> {
     this.keys = await loadTrustedKeys(this.config.licensePublicKeysFile || undefined);
     await this.refresh();
-    await this.pubsub.subscribe(LICENSES_CHANNEL, () => void this.refreshLogged());
+    // Our own announcements were computed before they were sent; only other replicas' changes need work.
+    await this.pubsub.subscribe(LICENSES_CHANNEL, (_event, fromSelf) => {
+      if (!fromSelf) void this.refreshLogged();
+    });
     this.timer = setInterval(() => void this.refreshLogged(), this.config.entitlementsRefreshIntervalMs);
     this.timer.unref();
   }
