@@ -1,34 +1,35 @@
 #!/usr/bin/env node
 // The license vendor's tool: make an Ed25519 signing key pair, sign license JWTs (EdDSA, `kid` header,
 // claims version 3, as Coder's enterprise/coderd/license reads them), and decode licenses for a look.
-// Run as `npm run license -- <command>`; see docs/licensing.md. No dependencies beyond `jose`.
+// Run as `npm run license -- <command>`; see docs/licensing.md. Uses `jose` and the compiled libs/entitlements.
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
 
-// Kept in step with libs/entitlements/src/features.ts (test/unit/entitlements/license-signer.spec.ts checks it
-// through `features --json`): this script runs on plain Node, which cannot import the TypeScript source.
-const FEATURE_NAMES = [
-  'user_limit', 'audit_log', 'connection_log', 'browser_only', 'scim', 'template_rbac', 'user_role_management',
-  'high_availability', 'multiple_external_auth', 'external_provisioner_daemons', 'appearance',
-  'advanced_template_scheduling', 'workspace_proxy', 'external_token_encryption', 'workspace_batch_actions',
-  'task_batch_actions', 'access_control', 'control_shared_ports', 'custom_roles', 'multiple_organizations',
-  'workspace_prebuilds', 'managed_agent_limit', 'workspace_external_agent', 'aibridge', 'boundary',
-  'ai_governance_user_limit',
-];
-const LIMIT_FEATURES = ['user_limit', 'managed_agent_limit', 'ai_governance_user_limit'];
-const USAGE_PERIOD_FEATURES = ['managed_agent_limit'];
-const PREMIUM_FEATURES = FEATURE_NAMES.filter((f) => !LIMIT_FEATURES.includes(f));
-const ENTERPRISE_FEATURES = PREMIUM_FEATURES.filter((f) => f !== 'multiple_organizations' && f !== 'custom_roles');
+// The feature lists, version and term limit come from the compiled library (dist/, built by `npm ci` and
+// rebuilt by `npm run license` when sources change), so the tool and the server cannot disagree.
+const lib = await loadLibrary();
+const { FEATURE_NAMES, LIMIT_FEATURES, USAGE_PERIOD_FEATURES, PREMIUM_FEATURES, ENTERPRISE_FEATURES } = lib.features;
+const { LICENSE_VERSION, MAX_LICENSE_TERM_MS: MAX_TERM } = lib.verify;
+const ADDONS = Object.keys(lib.compute.ADDONS);
 const FEATURE_SETS = ['premium', 'enterprise'];
-const ADDONS = ['ai_governance'];
-const LICENSE_VERSION = 3;
 const DEFAULT_TERM = '365d';
 const DEFAULT_GRACE = '30d';
 const DAY = 86_400_000;
-/** Servers reject a license_expires further ahead than this (5 × 365 days). */
-const MAX_TERM = 5 * 365 * DAY;
+
+async function loadLibrary() {
+  const dist = new URL('../dist/libs/entitlements/src/', import.meta.url);
+  try {
+    const [features, verify, compute] = await Promise.all(
+      ['features.js', 'verify.js', 'compute.js'].map((f) => import(new URL(f, dist).href)),
+    );
+    return { features, verify, compute };
+  } catch (err) {
+    console.error(`license: the compiled entitlements library is missing (${err.message}); run \`npm run build\` first.`);
+    process.exit(2);
+  }
+}
 
 class UsageError extends Error {}
 

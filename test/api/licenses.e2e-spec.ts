@@ -28,6 +28,8 @@ import {
   validLicense,
   TEST_LICENSE_KID,
 } from '../support/licenses.js';
+import type { Entitlements } from '../../libs/entitlements/src/types.js';
+import { ENTITLEMENTS_KEYS, expectNothingEntitled } from '../support/entitlements.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -35,33 +37,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const WARNING_HEADER = 'x-coder-entitlements-warning';
 const TEMPLATE_RBAC_PREMIUM = { message: 'Template RBAC is a Premium feature. Contact sales!' };
 
-/** codersdk FeatureNames (reference §3), without the 2026 agent_runtime_hours. */
-const FEATURE_NAMES = [
-  'user_limit', 'audit_log', 'connection_log', 'browser_only', 'scim', 'template_rbac', 'user_role_management',
-  'high_availability', 'multiple_external_auth', 'external_provisioner_daemons', 'appearance',
-  'advanced_template_scheduling', 'workspace_proxy', 'external_token_encryption', 'workspace_batch_actions',
-  'task_batch_actions', 'access_control', 'control_shared_ports', 'custom_roles', 'multiple_organizations',
-  'workspace_prebuilds', 'managed_agent_limit', 'workspace_external_agent', 'aibridge', 'boundary',
-  'ai_governance_user_limit',
-];
-const ENTITLEMENTS_KEYS = ['errors', 'features', 'has_license', 'refreshed_at', 'require_telemetry', 'trial', 'warnings'];
 const LICENSE_KEYS = ['claims', 'id', 'uploaded_at', 'uuid'];
 
-interface Feature {
-  entitlement: 'entitled' | 'grace_period' | 'not_entitled';
-  enabled: boolean;
-  limit?: number;
-  actual?: number;
-}
-interface Entitlements {
-  features: Record<string, Feature>;
-  warnings: string[];
-  errors: string[];
-  has_license: boolean;
-  trial: boolean;
-  require_telemetry: boolean;
-  refreshed_at: string;
-}
 interface LicenseBody {
   id: number;
   uuid: string;
@@ -112,17 +89,6 @@ function warningHeaderValues(res: Response): string[] {
 
 const auditorKind = (server: TestServer) => server.app.get<Auditor>(AUDITOR).kind;
 
-function expectNothingEntitled(e: Entitlements): void {
-  expect(e.has_license).toBe(false);
-  expect(Object.keys(e.features).sort()).toEqual([...FEATURE_NAMES].sort());
-  for (const name of FEATURE_NAMES) {
-    expect({ name, entitlement: e.features[name].entitlement, enabled: e.features[name].enabled }).toEqual({
-      name,
-      entitlement: 'not_entitled',
-      enabled: false,
-    });
-  }
-}
 
 describe('POST and GET /api/v2/licenses', () => {
   let server: TestServer;
@@ -436,7 +402,7 @@ describe('licenses switch features on and off at once', () => {
       // owner + member + one more; the suspended user does not count.
       expect(e.features.user_limit).toMatchObject({ entitlement: 'entitled', enabled: true, limit: USER_LIMIT, actual: 3 });
       // Features the license does not grant stay off.
-      for (const name of ['multiple_organizations', 'custom_roles', 'scim', 'connection_log', 'aibridge']) {
+      for (const name of ['multiple_organizations', 'custom_roles', 'scim', 'connection_log', 'aibridge'] as const) {
         expect({ name, ...e.features[name] }).toMatchObject({ name, entitlement: 'not_entitled', enabled: false });
       }
     });

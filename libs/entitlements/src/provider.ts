@@ -1,3 +1,4 @@
+import { rfc3339 } from './compute.js';
 import { FEATURE_NAMES, type FeatureName } from './features.js';
 import type { Entitlements, Feature } from './types.js';
 
@@ -18,7 +19,7 @@ export interface EntitlementsProvider {
 export function noEntitlements(now: Date): Entitlements {
   const features = {} as Record<FeatureName, Feature>;
   for (const f of FEATURE_NAMES) features[f] = { entitlement: 'not_entitled', enabled: false };
-  return { features, warnings: [], errors: [], has_license: false, trial: false, require_telemetry: false, refreshed_at: now.toISOString() };
+  return { features, warnings: [], errors: [], has_license: false, trial: false, require_telemetry: false, refreshed_at: rfc3339(now.getTime()) };
 }
 
 /** The AGPL server's provider: no licenses, so nothing is ever entitled. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { conflict, forbidden, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
+import { conflict, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
 import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
 import type { RbacObject } from '../../../../libs/rbac/src/authorizer.js';
 import type * as sdk from '../../../../libs/sdk/src/apikeys.js';
@@ -118,7 +118,7 @@ export class ApiKeysService {
 
   /** The user is readable (resolved), so a refusal is 403, not 404. */
   private requireCreate(actor: Actor, userId: string): void {
-    if (!this.authz.can(actor, 'create', { type: 'api_key', ownerId: userId })) throw forbidden('You are not allowed to create keys for this user.');
+    this.authz.requireCreate(actor, { type: 'api_key', ownerId: userId }, 'keys for this user');
   }
 
   private async find(actor: Actor, userParam: string, keyId: string): Promise<ApiKeyRow> {

@@ -24,6 +24,14 @@ export class AuthzService {
     throw notFound();
   }
 
+  /**
+   * Creating something that does not exist yet: the parent (user, organization) was already resolved
+   * as readable, so a refusal is 403, never 404. `what` completes "You are not allowed to create ...".
+   */
+  requireCreate(actor: Actor | Subject, object: RbacObject, what: string): void {
+    if (!this.can(actor, 'create', object)) throw forbidden(`You are not allowed to create ${what}.`);
+  }
+
   /** 404 unless the actor may read it (use before acting on a looked-up row). */
   requireRead(actor: Actor | Subject, object: RbacObject): void {
     if (!this.can(actor, 'read', object)) throw notFound();

@@ -77,7 +77,7 @@ export class UsersService {
   }
 
   async create(actor: Actor, req: CreateUserRequest): Promise<sdk.User> {
-    if (!this.authz.can(actor, 'create', { type: 'user' })) throw forbidden('You are not allowed to create users.');
+    this.authz.requireCreate(actor, { type: 'user' }, 'users');
     const serviceAccount = req.service_account ?? false;
     const loginType = serviceAccount ? 'none' : !req.login_type ? 'password' : req.login_type;
     const email = req.email ?? '';
@@ -96,9 +96,7 @@ export class UsersService {
     const missing = orgIds.filter((id) => !existing.includes(id));
     if (missing.length) throw invalidField('organization_ids', `Organization ${missing[0]} does not exist.`);
     for (const orgId of orgIds) {
-      if (!this.authz.can(actor, 'create', { type: 'organization_member', orgId })) {
-        throw forbidden(`You are not allowed to add members to organization ${orgId}.`);
-      }
+      this.authz.requireCreate(actor, { type: 'organization_member', orgId }, `members of organization ${orgId}`);
     }
     await this.refuseTaken(req.username, email);
     const id = randomUUID();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError, badRequest, conflict, forbidden, notFound, type ValidationError } from '../../../../libs/httpapi/src/api-error.js';
+import { ApiError, badRequest, conflict, notFound, type ValidationError } from '../../../../libs/httpapi/src/api-error.js';
 import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
 import { UUID_RE } from '../../../../libs/httpapi/src/pagination.js';
 import type { RbacObject } from '../../../../libs/rbac/src/authorizer.js';
@@ -56,9 +56,7 @@ export class GroupsService {
 
   async create(actor: Actor, orgParam: string, req: CreateGroupRequest): Promise<Group> {
     const org = await this.organizations.resolve(actor, orgParam);
-    if (!this.authz.can(actor, 'create', { type: 'group', orgId: org.id })) {
-      throw forbidden('You are not allowed to create groups in this organization.');
-    }
+    this.authz.requireCreate(actor, { type: 'group', orgId: org.id }, 'groups in this organization');
     if (req.name === EVERYONE_GROUP) throw reservedName('Invalid group name.');
     const id = randomUUID();
     await this.groups

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApiError, badRequest, notFound } from '../../../../libs/httpapi/src/api-error.js';
 import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
 import { ENTITLEMENTS } from '../../../../libs/entitlements/src/provider.js';
-import { LicenseError, verifyLicense } from '../../../../libs/entitlements/src/verify.js';
+import { decodeLicenseUnverified, LicenseError, verifyLicense } from '../../../../libs/entitlements/src/verify.js';
 import { AUDITOR, type Auditor } from '../../../coderd/src/audit/auditor.js';
 import { DeploymentService } from '../../../coderd/src/meta/deployment.service.js';
 import { LicenseEntitlements } from '../entitlements/license-entitlements.service.js';
@@ -50,7 +50,8 @@ export class LicensesService {
   }
 
   async list(): Promise<License[]> {
-    return (await this.licenses.list()).map((row) => toLicense(row, decodeClaims(row.jwt)));
+    // Claims as uploaded (verified then); listed even once they no longer verify, like Coder.
+    return (await this.licenses.list()).map((row) => toLicense(row, claimsOf(row.jwt)));
   }
 
   async delete(actorId: string, idParam: string): Promise<void> {
@@ -75,10 +76,9 @@ function toLicense(row: LicenseRow, claims: Record<string, unknown>): License {
   return { id: row.id, uuid: row.uuid, uploaded_at: row.uploaded_at.toISOString(), claims };
 }
 
-/** The payload as uploaded (already verified then); listing shows it even once it no longer verifies. */
-function decodeClaims(jwt: string): Record<string, unknown> {
+function claimsOf(jwt: string): Record<string, unknown> {
   try {
-    return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return decodeLicenseUnverified(jwt);
   } catch {
     return {};
   }

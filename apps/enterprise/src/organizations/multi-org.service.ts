@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { badRequest, conflict, forbidden, notFound } from '../../../../libs/httpapi/src/api-error.js';
+import { badRequest, conflict, notFound } from '../../../../libs/httpapi/src/api-error.js';
 import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
 import type * as sdk from '../../../../libs/sdk/src/organizations.js';
 import { AUDITOR, type Auditor } from '../../../coderd/src/audit/auditor.js';
@@ -27,7 +27,7 @@ export class MultiOrgService {
   ) {}
 
   async create(actor: Actor, req: CreateOrganizationRequest): Promise<sdk.Organization> {
-    if (!this.authz.can(actor, 'create', { type: 'organization' })) throw forbidden('You are not allowed to create organizations.');
+    this.authz.requireCreate(actor, { type: 'organization' }, 'organizations');
     if (req.name.toLowerCase() === RESERVED_NAME) throw reserved();
     if (await this.repo.findByIdOrName(req.name)) throw alreadyExists();
     const id = randomUUID();
