@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { UserStatus } from '../../../../libs/db/src/entities/user.entity.js';
 import type { ApiKeyRow } from '../apikeys/apikeys.repository.js';
+import { USER_COLUMNS, type UserRow } from '../users/users.repository.js';
 
 /** What authorization needs to know about a user: roles, memberships and groups. */
 export interface UserAuthRow {
@@ -14,13 +15,16 @@ export interface UserAuthRow {
   group_ids: string[];
 }
 
-export interface KeyWithUserRow extends ApiKeyRow, UserAuthRow {}
+export interface KeyWithUserRow extends ApiKeyRow, UserAuthRow {
+  /** The whole user (as UsersRepository reads it), so /users/me is served from the same cache entry. */
+  user: UserRow;
+}
 
 const USER_AUTH = `u.id AS user_id, u.username, u.status, u.rbac_roles,
   COALESCE((SELECT json_object_agg(om.organization_id, om.roles) FROM organization_members om WHERE om.user_id = u.id), '{}') AS org_roles,
   COALESCE((SELECT array_agg(gm.group_id) FROM group_members_expanded gm WHERE gm.user_id = u.id), '{}') AS group_ids`;
 
-/** The single query behind a cache miss on the authentication path. */
+/** The single query behind a cache miss on the authentication path: key, user, roles, groups. */
 @Injectable()
 export class AuthRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -28,16 +32,12 @@ export class AuthRepository {
   async keyWithUser(keyId: string): Promise<KeyWithUserRow | undefined> {
     const rows: KeyWithUserRow[] = await this.ds.query(
       `SELECT k.id, k.hashed_secret, k.last_used, k.expires_at, k.created_at, k.updated_at, k.login_type,
-              k.lifetime_seconds, k.token_name, k.scopes, k.allow_list, ${USER_AUTH}
+              k.lifetime_seconds, k.token_name, k.scopes, k.allow_list, ${USER_AUTH},
+              (SELECT row_to_json(x) FROM (SELECT ${USER_COLUMNS} FROM users u WHERE u.id = k.user_id) x) AS user
        FROM api_keys k JOIN users u ON u.id = k.user_id AND NOT u.deleted
        WHERE k.id = $1`,
       [keyId],
     );
-    return rows[0];
-  }
-
-  async userAuth(userId: string): Promise<UserAuthRow | undefined> {
-    const rows: UserAuthRow[] = await this.ds.query(`SELECT ${USER_AUTH} FROM users u WHERE u.id = $1 AND NOT u.deleted`, [userId]);
     return rows[0];
   }
 }

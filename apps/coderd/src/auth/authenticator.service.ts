@@ -100,7 +100,7 @@ export class Authenticator implements OnModuleInit {
 
   private async load(keyId: string, now: number): Promise<CachedKey> {
     const row = await this.auth.keyWithUser(keyId);
-    const user = row && (await this.users.findById(row.user_id));
+    const user = row?.user;
     if (!row || !user) {
       this.cache.delete(keyId);
       throw unauthorized('API key is invalid.');

@@ -42,7 +42,7 @@ export interface InsertUser {
 type Db = DataSource | EntityManager;
 
 // No password hash here: rows are cached and listed; the hash is read only where a password is checked.
-const COLUMNS = `u.id, u.email, u.username, u.name, ${isoTimestamp('u.created_at')} AS created_at,
+export const USER_COLUMNS = `u.id, u.email, u.username, u.name, ${isoTimestamp('u.created_at')} AS created_at,
   ${isoTimestamp('u.updated_at')} AS updated_at, u.status, u.rbac_roles, u.login_type, u.avatar_url,
   ${isoTimestamp('u.last_seen_at')} AS last_seen_at, u.theme_preference, u.is_service_account,
   COALESCE((SELECT json_agg(om.organization_id ORDER BY om.created_at) FROM organization_members om WHERE om.user_id = u.id), '[]')
@@ -94,13 +94,13 @@ export class UsersRepository {
   }
 
   async findById(id: string, db: Db = this.ds): Promise<UserRow | undefined> {
-    const rows: UserRow[] = await db.query(`SELECT ${COLUMNS} FROM users u WHERE u.id = $1 AND NOT u.deleted AND NOT u.is_system`, [id]);
+    const rows: UserRow[] = await db.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1 AND NOT u.deleted AND NOT u.is_system`, [id]);
     return rows[0];
   }
 
   async findByUsername(username: string): Promise<UserRow | undefined> {
     const rows: UserRow[] = await this.ds.query(
-      `SELECT ${COLUMNS} FROM users u WHERE lower(u.username) = lower($1) AND NOT u.deleted AND NOT u.is_system`,
+      `SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.username) = lower($1) AND NOT u.deleted AND NOT u.is_system`,
       [username],
     );
     return rows[0];
@@ -114,7 +114,7 @@ export class UsersRepository {
 
   async findByEmail(email: string): Promise<UserRow | undefined> {
     const rows: UserRow[] = await this.ds.query(
-      `SELECT ${COLUMNS} FROM users u WHERE lower(u.email) = lower($1) AND u.email <> '' AND NOT u.deleted AND NOT u.is_system`,
+      `SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1) AND u.email <> '' AND NOT u.deleted AND NOT u.is_system`,
       [email],
     );
     return rows[0];
@@ -149,7 +149,7 @@ export class UsersRepository {
     const limit = page.limit > 0 ? `LIMIT ${p(page.limit)}` : '';
     const offset = page.offset > 0 ? `OFFSET ${p(page.offset)}` : '';
     const [rows, count] = await Promise.all([
-      preparedQuery<UserRow>(this.ds, `SELECT ${COLUMNS} FROM users u WHERE ${pageWhere.join(' AND ')} ORDER BY lower(u.username) ${limit} ${offset}`, params),
+      preparedQuery<UserRow>(this.ds, `SELECT ${USER_COLUMNS} FROM users u WHERE ${pageWhere.join(' AND ')} ORDER BY lower(u.username) ${limit} ${offset}`, params),
       this.count(`SELECT count(*)::int AS n FROM users u WHERE ${filtered}`, countParams),
     ]);
     return { rows: rows as UserRow[], count };
