@@ -209,11 +209,15 @@ describe('API keys (/users/{user}/keys)', () => {
       expect((await api(server, owner.token).get('/api/v2/users/me/keys/tokens/bad-id')).status).toBe(404);
     });
 
-    it('answers 409 for a duplicate token name of the same user', async () => {
-      await createToken(owner.token, { token_name: 'dupe' });
-      const res = await api(server, owner.token).post('/api/v2/users/me/keys/tokens').send({ token_name: 'dupe' });
-      expect(res.status).toBe(409);
-      expect(res.body.message).toContain('dupe');
+    it('answers 400 with a validation on token_name for a duplicate token name of the same user, and keeps the first', async () => {
+      const first = await createToken(owner.token, { token_name: 'dupe' });
+      const res = await api(server, owner.token).post('/api/v2/users/me/keys/tokens').send({ token_name: 'dupe', scopes: ['workspace:read'] });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe('A token with name "dupe" already exists.');
+      expect(res.body.validations).toEqual([{ field: 'token_name', detail: 'This value is already in use and should be unique.' }]);
+      const kept = await api(server, owner.token).get('/api/v2/users/me/keys/tokens/dupe');
+      expect(kept.body.id).toBe(keyId(first));
+      expect(kept.body.scopes).toEqual(['coder:all']);
     });
 
     it('allows the same token name for a different user', async () => {

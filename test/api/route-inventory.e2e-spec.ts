@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const EXPECTED_PUBLIC = [
   'GET /api/v2',
+  'GET /api/v2/auth/scopes',
   'GET /api/v2/buildinfo',
   'GET /api/v2/entitlements',
   'GET /api/v2/users/authmethods',

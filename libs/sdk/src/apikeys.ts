@@ -29,3 +29,8 @@ export interface GenerateAPIKeyResponse {
 export interface TokenConfig {
   max_token_lifetime: number;
 }
+
+/** GET /api/v2/auth/scopes: the scopes a token may be created with. */
+export interface ExternalAPIKeyScopes {
+  external: string[];
+}

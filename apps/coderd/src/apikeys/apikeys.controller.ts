@@ -18,7 +18,7 @@ export class ApiKeysController {
     return this.keys.createSessionKey(actor, user, clientIp(req));
   }
 
-  @Endpoint('POST', 'tokens', { id: 'createToken', summary: 'Create token API key', response: GenerateAPIKeyResponse, errors: [403, 409] })
+  @Endpoint('POST', 'tokens', { id: 'createToken', summary: 'Create token API key', response: GenerateAPIKeyResponse, errors: [403] })
   createToken(@CurrentActor() actor: Actor, @Param('user') user: string, @Body() body: CreateTokenRequest, @Req() req: AnyRequest) {
     return this.keys.createToken(actor, user, body, clientIp(req));
   }
@@ -43,6 +43,11 @@ export class ApiKeysController {
   @Endpoint('GET', ':keyid', { id: 'getApiKeyById', summary: 'Get API key by ID', response: APIKey })
   get(@CurrentActor() actor: Actor, @Param('user') user: string, @Param('keyid') keyId: string): Promise<APIKey> {
     return this.keys.get(actor, user, keyId);
+  }
+
+  @Endpoint('PUT', ':keyid/expire', { id: 'expireApiKey', summary: 'Expire API key', status: 204, errors: [403] })
+  async expire(@CurrentActor() actor: Actor, @Param('user') user: string, @Param('keyid') keyId: string): Promise<void> {
+    await this.keys.expire(actor, user, keyId);
   }
 
   @Endpoint('DELETE', ':keyid', { id: 'deleteApiKey', summary: 'Delete API key', errors: [403] })

@@ -57,3 +57,8 @@ export class TokenConfig implements sdk.TokenConfig {
   /** Maximum token lifetime in nanoseconds. */
   max_token_lifetime: number;
 }
+
+export class ExternalAPIKeyScopes implements sdk.ExternalAPIKeyScopes {
+  /** Every scope `POST /users/{user}/keys/tokens` accepts (canonical names, sorted). */
+  external: string[];
+}

@@ -4,11 +4,12 @@ import { UsersModule } from '../users/users.module.js';
 import { LoginService } from '../auth/login.service.js';
 import { ApiKeysController } from './apikeys.controller.js';
 import { ApiKeysService } from './apikeys.service.js';
+import { ScopesController } from './scopes.controller.js';
 
 /** Login/logout and API keys (sessions and tokens). */
 @Module({
   imports: [UsersModule],
-  controllers: [LoginController, ApiKeysController],
+  controllers: [LoginController, ApiKeysController, ScopesController],
   providers: [ApiKeysService, LoginService],
   exports: [ApiKeysService],
 })

@@ -89,6 +89,11 @@ export class ApiKeysRepository {
     return count > 0;
   }
 
+  /** Expires a key now; one already expired keeps its earlier expiry. */
+  async expireNow(id: string): Promise<void> {
+    await this.ds.query(`UPDATE api_keys SET expires_at = LEAST(expires_at, now()), updated_at = now() WHERE id = $1`, [id]);
+  }
+
   async deleteByUser(userId: string, exceptKeyId?: string, db: EntityManager | DataSource = this.ds): Promise<void> {
     await db.query(`DELETE FROM api_keys WHERE user_id = $1 AND id <> COALESCE($2, '')`, [userId, exceptKeyId ?? null]);
   }

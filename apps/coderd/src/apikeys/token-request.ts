@@ -1,42 +1,54 @@
 import { ApiError, type ValidationError } from '../../../../libs/httpapi/src/api-error.js';
 import { UUID_RE } from '../../../../libs/httpapi/src/pagination.js';
 import { isResourceType } from '../../../../libs/rbac/src/policy.js';
-import { canonicalScope, isKnownScope } from '../../../../libs/rbac/src/scopes.js';
+import { SCOPE_ALL, canonicalScope, isExternalScope, isKnownScope, normalizeAllowList } from '../../../../libs/rbac/src/scopes.js';
+import type { AllowListEntry } from '../../../../libs/rbac/src/subject.js';
 import type { APIKeyAllowListTarget } from './apikeys.dto.js';
 
-/** Normalises requested scopes (legacy `scope`, aliases, duplicates); default `coder:all`. */
-export function normaliseScopes(scope: string | undefined, scopes: string[] | undefined): string[] {
-  const requested = [...(scopes ?? []), ...(scope ? [scope] : [])];
-  if (requested.length === 0) return ['coder:all'];
-  const validations: ValidationError[] = requested
-    .filter((s) => !isKnownScope(s))
-    .map((s) => ({ field: 'scopes', detail: `"${s}" is not a valid scope.` }));
-  if (validations.length) throw new ApiError(400, 'Invalid scopes.', undefined, validations);
-  return [...new Set(requested.map(canonicalScope))].sort();
+const FAILED = 'Failed to create API key.';
+
+function scopeProblem(scope: string): string | undefined {
+  if (isExternalScope(scope)) return undefined;
+  if (isKnownScope(scope)) return `"${scope}" is not a requestable scope; GET /api/v2/auth/scopes lists those that are.`;
+  return `"${scope}" is not a valid scope.`;
 }
 
-export const MAX_ALLOW_LIST_ENTRIES = 128;
+/**
+ * Coder's rules: `scopes` wins over the legacy `scope`; nothing at all means coder:all; aliases
+ * are rewritten; duplicates dropped. Only externally requestable scopes are accepted.
+ */
+export function normaliseScopes(scope: string | undefined, scopes: string[] | undefined): string[] {
+  const [field, requested] = scopes && scopes.length > 0 ? ['scopes', scopes] : ['scope', scope ? [scope] : []];
+  if (requested.length === 0) return [SCOPE_ALL];
+  const validations: ValidationError[] = [];
+  for (const s of requested) {
+    const problem = scopeProblem(s);
+    if (problem) validations.push({ field, detail: problem });
+  }
+  if (validations.length) {
+    const first = requested.find((s) => scopeProblem(s));
+    throw new ApiError(400, FAILED, `invalid or unsupported API key scope: "${first}"`, validations);
+  }
+  return [...new Set(requested.map(canonicalScope))].sort();
+}
 
 /** Coder's allow-list rules: `*:*`, `<type>:*` or `<type>:<uuid>`; `*:*` stands alone; sorted. */
 export function normaliseAllowList(list: APIKeyAllowListTarget[] | undefined): string[] {
   if (!list || list.length === 0) return ['*:*'];
   const validations: ValidationError[] = [];
-  const entries = new Set<string>();
+  const entries: AllowListEntry[] = [];
   list.forEach((t, i) => {
     const type = t.type.toLowerCase();
     const id = t.id.toLowerCase();
     if (type === '*') {
       if (id !== '*') validations.push({ field: `allow_list[${i}].id`, detail: 'The wildcard type "*" only allows the id "*".' });
-      else entries.add('*:*');
+      else entries.push({ type, id });
       return;
     }
     if (!isResourceType(type)) validations.push({ field: `allow_list[${i}].type`, detail: `"${t.type}" is not a resource type.` });
     else if (id !== '*' && !UUID_RE.test(id)) validations.push({ field: `allow_list[${i}].id`, detail: 'Must be "*" or a UUID.' });
-    else entries.add(`${type}:${id}`);
+    else entries.push({ type, id });
   });
   if (validations.length) throw new ApiError(400, 'Invalid allow list.', undefined, validations);
-  if (entries.has('*:*')) return ['*:*'];
-  // A type wildcard covers that type's specific ids.
-  const result = [...entries].filter((e) => e.endsWith(':*') || !entries.has(`${e.slice(0, e.indexOf(':'))}:*`));
-  return result.sort();
+  return normalizeAllowList(entries).map((e) => `${e.type}:${e.id}`);
 }

@@ -1,3 +1,4 @@
+import { effectiveAllowList } from '../../../../libs/rbac/src/scopes.js';
 import { makeSubject, type AllowListEntry, type Subject } from '../../../../libs/rbac/src/subject.js';
 import type { UserAuthRow } from './auth.repository.js';
 
@@ -14,7 +15,7 @@ export function subjectFor(user: UserAuthRow, scopes: string[], allowList: strin
     orgRoles,
     groups: user.group_ids ?? [],
     scopes,
-    allowList: allowList.map(parseAllowListEntry),
+    allowList: effectiveAllowList(scopes, allowList.map(parseAllowListEntry)),
   });
 }
 
