@@ -5,8 +5,8 @@
 //   BENCH_ONLY=healthz,me BENCH_DURATION=5 npm run bench
 //
 // Environment: BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
-// BENCH_ONLY (comma-separated scenario ids or letters: a/healthz, b/me, c/users, d/roles,
-// e/unlicensed, f/licensed),
+// BENCH_ONLY (comma-separated scenario ids or letters: a/healthz, b/me, g/me-scoped, c/users,
+// h/users-scoped, d/roles, e/unlicensed, f/licensed),
 // BENCH_USERS (users to seed, 10000).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -48,7 +48,11 @@ async function benchLicense(privateKey) {
 const SCENARIOS = [
   { id: 'healthz', letter: 'a', method: 'GET', path: '/healthz', auth: false, what: 'framework + HTTP floor, no auth, no DB' },
   { id: 'me', letter: 'b', method: 'GET', path: '/api/v2/users/me', auth: true, what: 'authenticated read of the caller' },
+  // The same read with a token scoped to user:read and allow-listed to the caller alone.
+  { id: 'me-scoped', letter: 'g', method: 'GET', path: '/api/v2/users/me', auth: 'scoped', what: 'the same read with a scoped, allow-listed token' },
   { id: 'users', letter: 'c', method: 'GET', path: '/api/v2/users?limit=25', auth: true, what: 'owner lists the first page of all users' },
+  // user:read allow-listed to 25 seeded users: the list is narrowed in SQL to exactly those.
+  { id: 'users-scoped', letter: 'h', method: 'GET', path: '/api/v2/users?limit=25', auth: 'scopedList', what: 'the owner\'s token allow-listed to 25 users lists the users' },
   { id: 'roles', letter: 'd', method: 'GET', path: '/api/v2/users/roles', auth: true, what: 'authenticated route whose handler reads no DB (auth path alone)' },
   // The licensed-route pair: the same route answering the 403 gate, then served once a license entitles it.
   // GET /groups/{group}: the gate answers before the handler looks the group up, so any id will do
@@ -56,6 +60,33 @@ const SCENARIOS = [
   { id: 'unlicensed', letter: 'e', method: 'GET', path: `/api/v2/groups/${NIL_GROUP}`, auth: true, expect: 403, what: 'licensed route before any license: the 403 gate' },
   { id: 'licensed', letter: 'f', method: 'GET', path: '/api/v2/groups/{group}', auth: true, license: true, what: 'the same route once a license entitles template_rbac (a 3-member group)' },
 ];
+
+/**
+ * Tokens for the scoped scenarios, checked before anything is measured: `scoped` may read only its
+ * own user; `scopedList` reads exactly 25 seeded users (the list is narrowed in SQL).
+ */
+async function scopedTokens(base, ownerToken, db) {
+  const me = await api(base, 'GET', '/api/v2/users/me', { token: ownerToken });
+  const make = async (tokenName, allowList) => {
+    const res = await api(base, 'POST', '/api/v2/users/me/keys/tokens', {
+      token: ownerToken,
+      body: { token_name: tokenName, scopes: ['user:read'], allow_list: allowList },
+    });
+    expectStatus(res, 201, `POST /users/me/keys/tokens (${tokenName})`);
+    return res.json.key;
+  };
+  const scoped = await make('bench-scoped', [{ type: 'user', id: me.json.id }]);
+  const ids = (await db.query(`SELECT id FROM users WHERE id <> $1 ORDER BY id LIMIT 25`, [me.json.id])).rows.map((r) => r.id);
+  const scopedList = await make('bench-scoped-list', ids.map((id) => ({ type: 'user', id })));
+  const other = await api(base, 'GET', `/api/v2/users/${ids[0] ?? me.json.id}`, { token: scoped });
+  if (ids.length > 0) expectStatus(other, 404, 'the scoped token reading another user');
+  const page = await api(base, 'GET', '/api/v2/users?limit=25', { token: scopedList });
+  const listed = (page.json?.users ?? []).map((u) => u.id).sort();
+  if (page.json?.count !== ids.length || JSON.stringify(listed) !== JSON.stringify([...ids].sort())) {
+    throw new Error(`the allow-listed users list returned count ${page.json?.count} and ${listed.length} users; expected exactly the ${ids.length} allow-listed`);
+  }
+  return { scoped, scopedList };
+}
 
 function intEnv(name, fallback, min) {
   const raw = process.env[name];
@@ -106,11 +137,15 @@ function runAutocannon(opts) {
   });
 }
 
-async function runScenario(base, token, scenario, cfg, counter, before) {
+/** The token a scenario runs as: the owner's session, or one of the scoped tokens made for the run. */
+const tokenFor = (tokens, scenario) => (scenario.auth === true ? tokens.owner : scenario.auth ? tokens[scenario.auth] : undefined);
+
+async function runScenario(base, tokens, scenario, cfg, counter, before) {
+  const token = tokenFor(tokens, scenario);
   const common = {
     url: base + scenario.path,
     method: scenario.method,
-    headers: scenario.auth ? { 'Coder-Session-Token': token } : {},
+    headers: token ? { 'Coder-Session-Token': token } : {},
     connections: cfg.connections,
   };
   let warmup;
@@ -240,9 +275,10 @@ async function main() {
   const counter = new TransactionCounter(monitor);
   const pgVersion = (await monitor.query(`SELECT current_setting('server_version') AS v`)).rows[0].v;
 
+  const tokens = { owner: token, ...(await scopedTokens(base, token, db)) };
   // One request per scenario first: a run against a broken route measures nothing.
   for (const s of scenarios.filter((x) => !x.license)) {
-    expectStatus(await api(base, s.method, s.path, { token: s.auth ? token : undefined }), s.expect ?? 200, `${s.method} ${s.path}`);
+    expectStatus(await api(base, s.method, s.path, { token: tokenFor(tokens, s) }), s.expect ?? 200, `${s.method} ${s.path}`);
   }
   const me = await api(base, 'GET', '/api/v2/users/me', { token });
   if (me.json?.username !== OWNER.username) throw new Error(`/users/me returned ${me.text.slice(0, 300)}`);
@@ -298,7 +334,7 @@ async function main() {
       txns = await counter.settled();
     }
     process.stdout.write(`running ${s.letter}/${s.id}: ${s.method} ${s.path} (${cfg.connections} conns, ${cfg.warmupS} s warm-up + ${cfg.durationS} s)... `);
-    const r = await runScenario(base, token, s, cfg, counter, txns);
+    const r = await runScenario(base, tokens, s, cfg, counter, txns);
     txns = r.db.txnsAfter;
     results.scenarios.push(r);
     console.log(`${Math.round(r.reqPerSec)} req/s, p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors + r.timeouts}`);

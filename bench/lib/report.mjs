@@ -8,6 +8,7 @@ export const TARGETS = {
   coldStartS: 10,
   warmRestartS: 5,
   meTxnsPerRequest: 0.05, // "no database round trip per authenticated request": expect ~0
+  scopedVsUnscopedPct: 90, // a scoped, allow-listed token costs at most 10% of /users/me throughput
 };
 
 const fmt = (n, digits = 0) =>
@@ -24,6 +25,12 @@ export function deriveChecks(results) {
   add('/users/me throughput as % of /healthz', pct, '%', `>= ${TARGETS.meVsHealthzPct}%`, (v) => v >= TARGETS.meVsHealthzPct);
   add('/users/me p99', s.me?.latencyMs.p99, 'ms', `<= ${TARGETS.meP99Ms} ms`, (v) => v <= TARGETS.meP99Ms);
   add('/users?limit=25 (10k users) p99', s.users?.latencyMs.p99, 'ms', `<= ${TARGETS.usersP99Ms} ms`, (v) => v <= TARGETS.usersP99Ms);
+  if (s.me && s['me-scoped']) {
+    const scoped = (100 * s['me-scoped'].reqPerSec) / s.me.reqPerSec;
+    add('scoped, allow-listed /users/me throughput as % of unscoped', scoped, '%', `>= ${TARGETS.scopedVsUnscopedPct}%`, (v) => v >= TARGETS.scopedVsUnscopedPct);
+    add('DB transactions per scoped /users/me request', s['me-scoped'].db?.txnsPerRequest, 'txn', `~0 (<= ${TARGETS.meTxnsPerRequest})`, (v) => v <= TARGETS.meTxnsPerRequest);
+  }
+  if (s['users-scoped']) add('allow-listed /users?limit=25 p99 (reference)', s['users-scoped'].latencyMs.p99, 'ms', '-', () => true);
   add('/healthz p99 (reference)', s.healthz?.latencyMs.p99, 'ms', '-', () => true);
   add('cold start (spawn -> /healthz 200, incl. initdb)', results.startup.coldStartS, 's', `<= ${TARGETS.coldStartS} s`, (v) => v <= TARGETS.coldStartS);
   add('warm restart (same cache dir)', results.startup.warmRestartS, 's', `<= ${TARGETS.warmRestartS} s`, (v) => v <= TARGETS.warmRestartS);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { api, createFirstUser, createUser, login, type FirstUser } from '../support/fixtures.js';
+import { pollStatus } from '../support/poll.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const SIGNED_OUT = 'You are signed out or your session has expired. Please sign in again to continue.';
@@ -29,15 +30,6 @@ function meWith(server: TestServer, tokens: Partial<Record<Source, string>>) {
 }
 
 /** Repeats the request until it answers `want` or `withinMs` passes (bounded); returns the last status. */
-async function pollStatus(send: () => PromiseLike<{ status: number }>, want: number, withinMs: number): Promise<number> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const { status } = await send();
-    if (status === want || Date.now() >= deadline) return status;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('authentication', () => {
   let server: TestServer;
   let owner: FirstUser;
