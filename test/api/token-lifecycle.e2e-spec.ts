@@ -4,18 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectErrorBody } from '../support/error-body.js';
 import { api, createFirstUser, createUser, type FirstUser, type TestUser } from '../support/fixtures.js';
 import { pollStatus } from '../support/poll.js';
+import { COMPOSITE_SCOPE_NAMES } from '../support/scopes.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const keyId = (token: string) => token.split('-')[0];
-const COMPOSITES = [
-  'coder:apikeys.manage_self',
-  'coder:templates.author',
-  'coder:templates.build',
-  'coder:workspaces.access',
-  'coder:workspaces.create',
-  'coder:workspaces.delete',
-  'coder:workspaces.operate',
-];
 
 describe('token lifecycle', () => {
   let server: TestServer;
@@ -59,7 +51,7 @@ describe('token lifecycle', () => {
     });
 
     it('lists coder:all, coder:application_connect and every composite', () => {
-      expect(external).toEqual(expect.arrayContaining(['coder:all', 'coder:application_connect', ...COMPOSITES]));
+      expect(external).toEqual(expect.arrayContaining(['coder:all', 'coder:application_connect', ...COMPOSITE_SCOPE_NAMES]));
     });
 
     it('lists the curated low-level scopes and leaves internal ones out', () => {

@@ -159,10 +159,11 @@ export function scopeAllows(scopes: readonly string[], type: ResourceType, actio
  * do no more than itself. An empty result means every requested scope is covered.
  */
 export function scopesNotCovered(held: readonly string[], requested: readonly string[]): string[] {
-  if (held.some((s) => canonicalScope(s) === SCOPE_ALL)) return [];
+  const holdsAll = held.some((s) => canonicalScope(s) === SCOPE_ALL);
   return requested.filter((s) => {
     const e = expandScope(s);
     if (!e) return true;
+    if (holdsAll) return false;
     if (e.grants === 'all') return true;
     return Object.entries(e.grants).some(([type, actions]) =>
       (actions ?? []).some((a) => !scopeAllows(held, type as ResourceType, a)),

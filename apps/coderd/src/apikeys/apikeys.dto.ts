@@ -15,14 +15,19 @@ export class CreateTokenRequest {
   /** Lifetime in nanoseconds (a Go time.Duration); 0 or absent means 30 days, capped by the maximum token lifetime. */
   @IsOptional() @IsInt() @Min(0)
   lifetime?: number;
-  /** Deprecated single scope ("all" or "application_connect"). */
+  /** Deprecated single scope (e.g. "all" or "application_connect"); used only when `scopes` is empty. */
   @IsOptional() @IsString() @MaxLength(128)
   scope?: string;
+  /**
+   * Scopes from GET /api/v2/auth/scopes; default ["coder:all"]. The new token may not be broader than
+   * the one making the request.
+   */
   @IsOptional() @IsArray() @ArrayMaxSize(64) @IsString({ each: true }) @MaxLength(128, { each: true })
   scopes?: string[];
-  /** Unique per user; generated when absent. */
+  /** Unique per user (a duplicate is 400); generated when absent. */
   @IsOptional() @IsString() @MaxLength(64) @Matches(/^[a-zA-Z0-9_-]*$/, { message: 'Token name may contain letters, digits, "-" and "_" only.' })
   token_name?: string;
+  /** Objects the token may reach (at most 128); default everything ("*:*"). */
   @IsOptional() @IsArray() @ArrayMaxSize(128) @ValidateNested({ each: true }) @Type(() => APIKeyAllowListTarget)
   allow_list?: APIKeyAllowListTarget[];
 }

@@ -21,7 +21,7 @@ export function normaliseScopes(scope: string | undefined, scopes: string[] | un
   const [field, requested] = scopes && scopes.length > 0 ? ['scopes', scopes] : ['scope', scope ? [scope] : []];
   if (requested.length === 0) return [SCOPE_ALL];
   const validations: ValidationError[] = [];
-  for (const s of requested) {
+  for (const s of new Set(requested)) {
     const problem = scopeProblem(s);
     if (problem) validations.push({ field, detail: problem });
   }
