@@ -5,3 +5,15 @@
 export function isoTimestamp(expr: string): string {
   return `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
+
+/**
+ * ` LIMIT n OFFSET m` with the numbers inlined (0 means none). A named prepared statement is soon
+ * planned generically, and a generic plan cannot see a parameter LIMIT: it may then walk the sort
+ * index and filter every row, where the real LIMIT would pick the few matching rows and sort them.
+ */
+export function limitOffset(limit: number, offset: number): string {
+  for (const n of [limit, offset]) {
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`limitOffset: ${n} is not a non-negative integer`);
+  }
+  return `${limit > 0 ? ` LIMIT ${limit}` : ''}${offset > 0 ? ` OFFSET ${offset}` : ''}`;
+}

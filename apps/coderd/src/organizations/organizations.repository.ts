@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isoTimestamp } from '../../../../libs/db/src/sql.js';
+import { isoTimestamp, limitOffset } from '../../../../libs/db/src/sql.js';
 import { UUID_RE } from '../../../../libs/httpapi/src/pagination.js';
 
 export interface OrganizationRow {
@@ -112,12 +112,8 @@ export class OrganizationsRepository {
   async members(orgId: string, page: { limit: number; offset: number }, authorized: string) {
     const where = `m.organization_id = $1 AND NOT u.deleted AND NOT u.is_system AND (${authorized})`;
     const from = `FROM organization_members m JOIN users u ON u.id = m.user_id`;
-    const params: unknown[] = [orgId];
-    let tail = '';
-    if (page.limit > 0) tail += ` LIMIT ${params.push(page.limit) && `$${params.length}`}`;
-    if (page.offset > 0) tail += ` OFFSET ${params.push(page.offset) && `$${params.length}`}`;
     const [rows, count] = await Promise.all([
-      this.ds.query(`SELECT ${MEMBER_COLUMNS} ${from} WHERE ${where} ORDER BY lower(u.username)${tail}`, params),
+      this.ds.query(`SELECT ${MEMBER_COLUMNS} ${from} WHERE ${where} ORDER BY lower(u.username)${limitOffset(page.limit, page.offset)}`, [orgId]),
       this.ds.query(`SELECT count(*)::int AS n ${from} WHERE ${where}`, [orgId]),
     ]);
     return { rows: rows as MemberRow[], count: count[0].n as number };

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LoginType, UserStatus } from '../../../../libs/db/src/entities/user.entity.js';
 import { preparedQuery } from '../../../../libs/db/src/prepared.js';
-import { isoTimestamp } from '../../../../libs/db/src/sql.js';
+import { isoTimestamp, limitOffset } from '../../../../libs/db/src/sql.js';
 import type { UserSearch } from './user-search.js';
 
 export interface UserRow {
@@ -146,10 +146,8 @@ export class UsersRepository {
     if (page.afterId) {
       pageWhere.push(`lower(u.username) > (SELECT lower(username) FROM users WHERE id = ${p(page.afterId)})`);
     }
-    const limit = page.limit > 0 ? `LIMIT ${p(page.limit)}` : '';
-    const offset = page.offset > 0 ? `OFFSET ${p(page.offset)}` : '';
     const [rows, count] = await Promise.all([
-      preparedQuery<UserRow>(this.ds, `SELECT ${USER_COLUMNS} FROM users u WHERE ${pageWhere.join(' AND ')} ORDER BY lower(u.username) ${limit} ${offset}`, params),
+      preparedQuery<UserRow>(this.ds, `SELECT ${USER_COLUMNS} FROM users u WHERE ${pageWhere.join(' AND ')} ORDER BY lower(u.username)${limitOffset(page.limit, page.offset)}`, params),
       this.count(`SELECT count(*)::int AS n FROM users u WHERE ${filtered}`, countParams),
     ]);
     return { rows: rows as UserRow[], count };
