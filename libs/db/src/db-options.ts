@@ -1,6 +1,13 @@
 import type { DataSourceOptions } from 'typeorm';
 import { Init1732500000000 } from '../../../migrations/1732500000000-init.js';
 import { Licenses1732600000000 } from '../../../migrations/1732600000000-licenses.js';
+import { Aibridge1732700000000 } from '../../../migrations/1732700000000-aibridge.js';
+import { AiGatewayCoderdKeyEntity } from './entities/ai-gateway-coderd-key.entity.js';
+import { AiSeatStateEntity } from './entities/ai-seat-state.entity.js';
+import { AibridgeInterceptionEntity } from './entities/aibridge-interception.entity.js';
+import { AibridgeTokenUsageEntity } from './entities/aibridge-token-usage.entity.js';
+import { AibridgeToolUsageEntity } from './entities/aibridge-tool-usage.entity.js';
+import { AibridgeUserPromptEntity } from './entities/aibridge-user-prompt.entity.js';
 import { ApiKeyEntity } from './entities/api-key.entity.js';
 import { GroupMemberEntity } from './entities/group-member.entity.js';
 import { GroupMemberExpandedView } from './entities/group-members-expanded.view.js';
@@ -21,10 +28,16 @@ export const ENTITIES = [
   ApiKeyEntity,
   SiteConfigEntity,
   LicenseEntity,
+  AibridgeInterceptionEntity,
+  AibridgeTokenUsageEntity,
+  AibridgeUserPromptEntity,
+  AibridgeToolUsageEntity,
+  AiSeatStateEntity,
+  AiGatewayCoderdKeyEntity,
 ];
 
 /** Listed explicitly (no globs) so the compiled ESM output and jest load the same classes. */
-export const MIGRATIONS = [Init1732500000000, Licenses1732600000000];
+export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
