@@ -19,8 +19,10 @@ export const RequireFeature = (feature: FeatureName) =>
     ApiResponse({ status: 403, description: `Forbidden, or the license does not entitle "${feature}".`, type: ErrorBodyDto }),
   );
 
-export function premiumFeatureError(feature: FeatureName): ApiError {
-  return new ApiError(403, `${featureDisplayName(feature)} is a Premium feature. Contact sales!`);
+/** Coder's message; when a license does entitle the feature, the detail says it is switched off instead. */
+export function premiumFeatureError(feature: FeatureName, entitledButOff = false): ApiError {
+  const detail = entitledButOff ? 'The license entitles this feature, but it is not enabled on this deployment.' : undefined;
+  return new ApiError(403, `${featureDisplayName(feature)} is a Premium feature. Contact sales!`, detail);
 }
 
 /** Global guard, after authentication: reads cached entitlements only (no database query). */
@@ -40,7 +42,9 @@ export class FeatureGuard implements CanActivate {
       feature = this.reflector.getAllAndOverride<FeatureName | undefined>(REQUIRED_FEATURE, [handler, ctx.getClass()]) ?? null;
       this.features.set(handler, feature);
     }
-    if (feature && !this.entitlements.isEnabled(feature)) throw premiumFeatureError(feature);
+    if (feature && !this.entitlements.isEnabled(feature)) {
+      throw premiumFeatureError(feature, this.entitlements.current().features[feature]?.entitlement !== 'not_entitled');
+    }
     return true;
   }
 }

@@ -38,6 +38,19 @@ describe('loadConfig defaults', () => {
       verbose: false,
       licensePublicKeysFile: '',
       entitlementsRefreshIntervalMs: 10 * 60_000,
+      prometheusAddress: undefined,
+      aibridge: {
+        enabled: false,
+        providers: [
+          { type: 'openai', name: 'openai', key: '', baseUrl: 'https://api.openai.com/v1' },
+          { type: 'anthropic', name: 'anthropic', key: '', baseUrl: 'https://api.anthropic.com' },
+        ],
+        maxConcurrency: 0,
+        rateLimit: 0,
+        retentionMs: 60 * 24 * HOUR,
+        connectTimeoutMs: 10_000,
+        idleTimeoutMs: 5 * 60_000,
+      },
     };
     expect(c).toEqual(expected);
   });

@@ -27,6 +27,7 @@ export class AuthGuard implements CanActivate {
       kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [handler, ctx.getClass()]);
       this.kinds.set(handler, kind);
     }
+    if (kind === 'self') return true;
     const req = ctx.switchToHttp().getRequest<AnyRequest>();
     const token = extractToken(req);
     if (kind === 'public') {

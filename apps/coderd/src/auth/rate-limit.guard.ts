@@ -1,7 +1,7 @@
 import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '../../../../libs/httpapi/src/api-error.js';
-import { ACTOR_KEY, type Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
+import { ACTOR_KEY, AUTH_KIND, type Actor, type AuthKind } from '../../../../libs/httpapi/src/auth-decorators.js';
 import { clientIp, header, routePattern, type AnyRequest } from '../../../../libs/httpapi/src/http.js';
 import { FixedWindowLimiter } from '../../../../libs/httpapi/src/rate-limiter.js';
 import type { DeploymentConfig } from '../config/config.js';
@@ -32,6 +32,8 @@ export class RateLimitGuard implements CanActivate {
 
   canActivate(ctx: ExecutionContext): boolean {
     if (!this.api && !this.login) return true;
+    // Routes that authenticate themselves (AI Bridge) have limits of their own.
+    if (this.selfAuthenticated(ctx)) return true;
     const req = ctx.switchToHttp().getRequest<AnyRequest>();
     const route = routePattern(req);
     if (!route.startsWith('/api/v2')) return true;
@@ -44,6 +46,19 @@ export class RateLimitGuard implements CanActivate {
     if (actor && header(req, 'x-coder-bypass-ratelimit') === 'true' && actor.subject.siteRoles.includes('owner')) return true;
     this.check(this.api, `${actor ? actor.userId : clientIp(req)} ${endpoint}`);
     return true;
+  }
+
+  /** Declarations never change after boot; read each handler's once. */
+  private readonly selfRoutes = new WeakMap<object, boolean>();
+
+  private selfAuthenticated(ctx: ExecutionContext): boolean {
+    const handler = ctx.getHandler();
+    let self = this.selfRoutes.get(handler);
+    if (self === undefined) {
+      self = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [handler, ctx.getClass()]) === 'self';
+      this.selfRoutes.set(handler, self);
+    }
+    return self;
   }
 
   private check(limiter: FixedWindowLimiter, key: string): void {

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { parseGoDuration } from './duration.js';
+import { loadAibridgeConfig, type AibridgeConfig } from './aibridge-config.js';
+import { envReader, parseAddress, parseHttpUrl, parseList, parsePostgresUrl, type Env } from './env-reader.js';
 
 export type HttpAdapterName = 'fastify' | 'express';
 
@@ -26,11 +27,13 @@ export interface DeploymentConfig {
   licensePublicKeysFile: string;
   /** Enterprise: how often entitlements are recomputed even when nothing announced a change. */
   entitlementsRefreshIntervalMs: number;
+  /** Where Prometheus metrics are served (host:port); undefined = not served. */
+  prometheusAddress?: { host: string; port: number };
+  /** Enterprise: the AI Bridge LLM gateway. */
+  aibridge: AibridgeConfig;
 }
 
 export class ConfigError extends Error {}
-
-type Env = Record<string, string | undefined>;
 
 /** Every variable we read, with its description; docs/configuration.md lists the same set. */
 export const CONFIG_VARIABLES = [
@@ -52,26 +55,27 @@ export const CONFIG_VARIABLES = [
   'CODER_VERBOSE',
   'CODER_LICENSE_PUBLIC_KEYS',
   'CODER_ENTITLEMENTS_REFRESH_INTERVAL',
+  'CODER_PROMETHEUS_ADDRESS',
+  'CODER_AIBRIDGE_ENABLED',
+  'CODER_AIBRIDGE_OPENAI_KEY',
+  'CODER_AIBRIDGE_OPENAI_BASE_URL',
+  'CODER_AIBRIDGE_ANTHROPIC_KEY',
+  'CODER_AIBRIDGE_ANTHROPIC_BASE_URL',
+  'CODER_AIBRIDGE_PROVIDER_<N>_TYPE',
+  'CODER_AIBRIDGE_PROVIDER_<N>_NAME',
+  'CODER_AIBRIDGE_PROVIDER_<N>_KEY',
+  'CODER_AIBRIDGE_PROVIDER_<N>_BASE_URL',
+  'CODER_AIBRIDGE_MAX_CONCURRENCY',
+  'CODER_AIBRIDGE_RATE_LIMIT',
+  'CODER_AIBRIDGE_RETENTION',
+  'CODER_AIBRIDGE_CONNECT_TIMEOUT',
+  'CODER_AIBRIDGE_IDLE_TIMEOUT',
 ] as const;
 
 /** Reads and validates the configuration; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): DeploymentConfig {
   const problems: string[] = [];
-  const read = <T>(name: string, fallback: T, parse: (raw: string) => T | undefined, expected: string): T => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const value = parse(raw.trim());
-    if (value === undefined) {
-      problems.push(`${name}=${JSON.stringify(raw)} is invalid: expected ${expected}.`);
-      return fallback;
-    }
-    return value;
-  };
-  const duration = (name: string, fallback: string) =>
-    read(name, parseGoDuration(fallback)!, (r) => positive(parseGoDuration(r)), 'a positive duration such as "24h" or "90m"');
-  const bool = (name: string) => read(name, false, parseBool, '"true" or "false"');
-  const int = (name: string, fallback: number, min: number) =>
-    read(name, fallback, (r) => (/^-?\d+$/.test(r) && Number(r) >= min ? Number(r) : undefined), `an integer >= ${min}`);
+  const { read, duration, bool, int } = envReader(env, problems);
 
   const httpAddress = read('CODER_HTTP_ADDRESS', { host: '127.0.0.1', port: 3000 }, parseAddress, 'host:port, e.g. "127.0.0.1:3000"');
   const host = httpAddress.host === '0.0.0.0' ? '127.0.0.1' : httpAddress.host === '::' ? '[::1]' : httpAddress.host;
@@ -95,57 +99,18 @@ export function loadConfig(env: Env = process.env): DeploymentConfig {
     verbose: bool('CODER_VERBOSE'),
     licensePublicKeysFile: read('CODER_LICENSE_PUBLIC_KEYS', '', (r) => path.resolve(r), 'a file path'),
     entitlementsRefreshIntervalMs: duration('CODER_ENTITLEMENTS_REFRESH_INTERVAL', '10m'),
+    prometheusAddress: read('CODER_PROMETHEUS_ADDRESS', undefined, parseAddress, 'host:port, e.g. "127.0.0.1:2112"'),
+    aibridge: loadAibridgeConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }
 
-function positive(n: number | undefined): number | undefined {
-  return n !== undefined && n > 0 ? n : undefined;
-}
-
-function parseBool(raw: string): boolean | undefined {
-  const v = raw.toLowerCase();
-  if (['true', '1', 'yes'].includes(v)) return true;
-  if (['false', '0', 'no'].includes(v)) return false;
-  return undefined;
-}
-
-function parseAddress(raw: string): { host: string; port: number } | undefined {
-  const m = /^(\[[^\]]+\]|[^:]*):(\d{1,5})$/.exec(raw);
-  if (!m) return undefined;
-  const port = Number(m[2]);
-  if (port > 65535) return undefined;
-  return { host: m[1] === '' ? '0.0.0.0' : m[1].replace(/^\[|\]$/g, ''), port };
-}
-
-function parseHttpUrl(raw: string): string | undefined {
-  try {
-    const u = new URL(raw);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? raw.replace(/\/+$/, '') : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function parsePostgresUrl(raw: string): string | undefined {
-  try {
-    const u = new URL(raw);
-    return u.protocol === 'postgres:' || u.protocol === 'postgresql:' ? raw : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function parseList(raw: string): string[] {
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+function defaultCacheDir(env: Env): string {
+  const base = env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache');
+  return path.join(base, 'coderd-ts');
 }
 
 function parseAdapter(raw: string): HttpAdapterName | undefined {
   return raw === 'fastify' || raw === 'express' ? raw : undefined;
-}
-
-function defaultCacheDir(env: Env): string {
-  const base = env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache');
-  return path.join(base, 'coderd-ts');
 }

@@ -26,6 +26,8 @@ export function buildOpenApiDocument(app: INestApplication, title = 'Coder API')
     .addServer('/')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'Coder-Session-Token' }, 'CoderSessionToken')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Coder API token.' }, 'BearerToken')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A Coder API token, as Anthropic clients send their key (AI Bridge).' }, 'XApiKey')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'Coder-AI-Gateway-Key', description: 'A coderd key of a standalone AI Gateway.' }, 'CoderAIGatewayKey')
     .build();
   const doc = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,

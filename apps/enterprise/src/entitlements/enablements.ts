@@ -1,10 +1,11 @@
 import type { Enablements } from '../../../../libs/entitlements/src/types.js';
+import type { DeploymentConfig } from '../../../coderd/src/config/config.js';
 
 /**
  * Which entitled features this deployment turns on (Coder's enablements map). Features off here stay
  * off even when licensed, until their configuration exists (SCIM key, token encryption keys, AI Bridge).
  */
-export const ENTERPRISE_ENABLEMENTS: Enablements = {
+const STATIC_ENABLEMENTS: Enablements = {
   audit_log: true,
   connection_log: true,
   browser_only: false,
@@ -21,3 +22,8 @@ export const ENTERPRISE_ENABLEMENTS: Enablements = {
   workspace_external_agent: true,
   aibridge: false,
 };
+
+/** AI Bridge is on only where an administrator turned it on (CODER_AIBRIDGE_ENABLED), as in Coder. */
+export function enterpriseEnablements(config: Pick<DeploymentConfig, 'aibridge'>): Enablements {
+  return { ...STATIC_ENABLEMENTS, aibridge: config.aibridge.enabled };
+}

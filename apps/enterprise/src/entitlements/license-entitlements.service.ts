@@ -4,12 +4,12 @@ import { computeEntitlements, type LicenseInput } from '../../../../libs/entitle
 import type { FeatureName } from '../../../../libs/entitlements/src/features.js';
 import { noEntitlements, type EntitlementsProvider } from '../../../../libs/entitlements/src/provider.js';
 import { loadTrustedKeys } from '../../../../libs/entitlements/src/trusted-keys.js';
-import type { Entitlements } from '../../../../libs/entitlements/src/types.js';
+import type { Enablements, Entitlements } from '../../../../libs/entitlements/src/types.js';
 import { LicenseError, verifyLicense, type TrustedKeys } from '../../../../libs/entitlements/src/verify.js';
 import type { DeploymentConfig } from '../../../coderd/src/config/config.js';
 import { DEPLOYMENT_CONFIG } from '../../../coderd/src/tokens.js';
 import { LicensesRepository } from '../licenses/licenses.repository.js';
-import { ENTERPRISE_ENABLEMENTS } from './enablements.js';
+import { enterpriseEnablements } from './enablements.js';
 
 /** Replicas announce license changes here ("add", "delete", "refresh"), as Coder's "licenses" channel. */
 export const LICENSES_CHANNEL = 'licenses';
@@ -25,6 +25,7 @@ export class LicenseEntitlements implements EntitlementsProvider, OnModuleInit, 
   private value: Entitlements = noEntitlements(new Date());
   private readonly listeners = new Set<(e: Entitlements) => void>();
   private keys: TrustedKeys = {};
+  private readonly enablements: Enablements;
   private timer?: NodeJS.Timeout;
   private stopped = false;
   /** Recomputations run one at a time, in order, so an older result never replaces a newer one. */
@@ -34,7 +35,9 @@ export class LicenseEntitlements implements EntitlementsProvider, OnModuleInit, 
     private readonly licenses: LicensesRepository,
     private readonly pubsub: Pubsub,
     @Inject(DEPLOYMENT_CONFIG) private readonly config: DeploymentConfig,
-  ) {}
+  ) {
+    this.enablements = enterpriseEnablements(config);
+  }
 
   async onModuleInit(): Promise<void> {
     this.keys = await loadTrustedKeys(this.config.licensePublicKeysFile || undefined);
@@ -102,8 +105,8 @@ export class LicenseEntitlements implements EntitlementsProvider, OnModuleInit, 
         }
       }),
     );
-    const usage = { activeUsers: await this.licenses.activeUserCount(), activeAiSeats: 0, managedAgents: 0, replicas: 1 };
-    this.value = computeEntitlements(inputs.filter((i): i is LicenseInput => i !== undefined), usage, now, ENTERPRISE_ENABLEMENTS);
+    const usage = { activeUsers: await this.licenses.activeUserCount(), activeAiSeats: await this.licenses.activeAiSeatCount(), managedAgents: 0, replicas: 1 };
+    this.value = computeEntitlements(inputs.filter((i): i is LicenseInput => i !== undefined), usage, now, this.enablements);
     for (const listener of this.listeners) listener(this.value);
     return this.value;
   }

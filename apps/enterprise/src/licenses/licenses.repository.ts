@@ -43,4 +43,13 @@ export class LicensesRepository {
     const [row] = await this.ds.query(`SELECT count(*)::int AS n FROM users WHERE status = 'active' AND NOT deleted AND NOT is_system`);
     return row.n;
   }
+
+  /** AI seats held by users who still count as users (active, not deleted): the AI governance usage. */
+  async activeAiSeatCount(): Promise<number> {
+    const [row] = await this.ds.query(
+      `SELECT count(*)::int AS n FROM ai_seat_state s JOIN users u ON u.id = s.user_id
+       WHERE u.status = 'active' AND NOT u.deleted AND NOT u.is_system`,
+    );
+    return row.n;
+  }
 }
