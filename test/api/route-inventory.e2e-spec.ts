@@ -17,6 +17,17 @@ const EXPECTED_PUBLIC = [
   'POST /api/v2/users/login',
 ];
 
+const GATEWAY_CATCH_ALL = [1, 2, 3, 4, 5, 6].map((n) => `ALL /api/v2/aibridge/${Array.from({ length: n }, (_, i) => `:s${i}`).join('/')}`);
+const EXPECTED_SELF = [
+  ...GATEWAY_CATCH_ALL,
+  'GET /api/v2/aibridge/:provider/v1/models',
+  'GET /api/v2/aibridge/coderd-keys/me',
+  'POST /api/v2/aibridge/:provider/v1/chat/completions',
+  'POST /api/v2/aibridge/:provider/v1/messages',
+  'POST /api/v2/aibridge/:provider/v1/messages/count_tokens',
+  'POST /api/v2/aibridge/:provider/v1/responses',
+].sort();
+
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
 
 interface Operation {
@@ -50,9 +61,24 @@ describe('route inventory (enterprise server)', () => {
     expect(routes.length).toBeGreaterThan(EXPECTED_PUBLIC.length);
   });
 
-  it('every route declares its auth as public or authenticated', () => {
-    const undeclared = routes.filter((r) => r.auth !== 'public' && r.auth !== 'authenticated').map(line);
+  it('every route declares its auth as public, authenticated or self', () => {
+    const undeclared = routes.filter((r) => !['public', 'authenticated', 'self'].includes(r.auth)).map(line);
     expect(undeclared).toEqual([]);
+  });
+
+  it('the routes that authenticate themselves are exactly the AI Bridge data plane and the coderd-key check', () => {
+    const self = routes.filter((r) => r.auth === 'self').map((r) => `${r.method} ${r.path}`).sort();
+    expect(self).toEqual(EXPECTED_SELF);
+  });
+
+  it('every self-authenticated route refuses a caller without credentials (403 unlicensed here, never 2xx or 5xx)', async () => {
+    const wrong: string[] = [];
+    for (const r of routes.filter((x) => x.auth === 'self')) {
+      const method = (r.method === 'ALL' ? 'get' : r.method.toLowerCase()) as 'get' | 'post';
+      const res = await api(server)[method](concrete(r.path));
+      if (res.status !== 403) wrong.push(`${r.method} ${r.path} -> ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('no route is listed twice', () => {
@@ -101,9 +127,10 @@ describe('route inventory (enterprise server)', () => {
       expect(doc.components?.securitySchemes).toHaveProperty('CoderSessionToken');
     });
 
-    it('documents every route of the inventory, and nothing else', () => {
+    it('documents every route of the inventory except the AI Bridge catch-all, and nothing else', () => {
       const documented = operations().map((o) => o.key).sort();
-      const served = routes.map((r) => `${r.method} ${toOpenApiPath(r.path)}`).sort();
+      const catchAll = new Set(GATEWAY_CATCH_ALL);
+      const served = routes.filter((r) => !catchAll.has(`${r.method} ${r.path}`)).map((r) => `${r.method} ${toOpenApiPath(r.path)}`).sort();
       expect(documented).toEqual(served);
     });
 

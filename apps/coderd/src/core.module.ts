@@ -15,6 +15,7 @@ import { RateLimitGuard } from './auth/rate-limit.guard.js';
 import { PermissionGuard } from './auth/require-permission.js';
 import type { DeploymentConfig } from './config/config.js';
 import { MetaModule } from './meta/meta.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { RouteAuthAudit } from './server/route-auth-audit.js';
 import { DEPLOYMENT_CONFIG } from './tokens.js';
@@ -39,6 +40,7 @@ export class CoreModule {
         DiscoveryModule,
         AuthModule,
         MetaModule,
+        MetricsModule,
         UsersModule,
         ApiKeysModule,
         OrganizationsModule,

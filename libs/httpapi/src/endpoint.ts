@@ -30,6 +30,9 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found, or not visible to the caller.',
   409: 'Conflicts with an existing resource.',
   429: 'Rate limited.',
+  502: 'An upstream service could not be reached.',
+  503: 'At capacity, or not configured.',
+  504: 'An upstream service timed out.',
 };
 
 /** One decorator per route: method and path, status, operation id, documented responses, public or not. */

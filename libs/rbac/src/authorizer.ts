@@ -4,7 +4,7 @@ import { subject as caslSubject } from '@casl/ability';
 import { TtlCache } from './cache.js';
 import { type CaslObject, type CompiledSubject, type RoleResolver, compileSubject } from './compile.js';
 import { type Action, type ResourceType, isValidAction } from './policy.js';
-import { findRole } from './roles.js';
+import { resolveRole } from './roles.js';
 import { allowListAllows, scopeAllows } from './scopes.js';
 import { type SqlColumns, buildSqlFilter } from './sql.js';
 import { isOrgMember, type Subject } from './subject.js';
@@ -47,7 +47,7 @@ export class Authorizer {
     // The compiled roles expire too, so that a changed role resolver is picked up within the TTL.
     this.decisions = new TtlCache(ttl, size, opts.now);
     this.abilities = new TtlCache(ttl, Math.min(size, ABILITY_CACHE_SIZE), opts.now);
-    this.resolve = opts.roleResolver ?? findRole;
+    this.resolve = opts.roleResolver ?? resolveRole;
   }
 
   can(subject: Subject, action: Action, object: RbacObject): boolean {

@@ -8,7 +8,7 @@
 // and user, an org `cannot` shadows user, and so on.
 import { AbilityBuilder, createMongoAbility, type MongoAbility, type MongoQuery } from '@casl/ability';
 import type { Action, ResourceType } from './policy.js';
-import { findRole, type Permission, type RoleDefinition } from './roles.js';
+import { resolveRole, type Permission, type RoleDefinition } from './roles.js';
 import type { Subject } from './subject.js';
 
 export type RoleResolver = (name: string, level: 'site' | 'organization') => RoleDefinition | undefined;
@@ -30,7 +30,7 @@ export interface CaslObject {
   orgId: string;
 }
 
-export function compileSubject(subject: Subject, resolve: RoleResolver = findRole): CompiledSubject {
+export function compileSubject(subject: Subject, resolve: RoleResolver = resolveRole): CompiledSubject {
   const site: Permission[] = [];
   const user: Permission[] = [];
   const orgs = new Map<string, { org: Permission[]; user: Permission[] }>();

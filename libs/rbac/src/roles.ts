@@ -208,7 +208,22 @@ export const ORG_ROLES: Record<string, RoleDefinition> = {
   ),
 };
 
+/**
+ * Roles of the server's own background jobs (system subjects): resolvable, never listed or
+ * assignable. Each grants only what its job does; purges act on the `system` resource, as Coder's.
+ */
+const SYSTEM_ROLES: Record<string, RoleDefinition> = {
+  'system:retention': role('system:retention', 'Data retention (system)', 'site', { site: grants({ system: ['delete'] }) }),
+};
+
+/** A role users can hold (and so be assigned); system roles are not among them. */
 export function findRole(name: string, level: 'site' | 'organization'): RoleDefinition | undefined {
   const table = level === 'site' ? SITE_ROLES : ORG_ROLES;
   return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
+/** What authorization resolves role names with: user roles, plus the system roles of background jobs. */
+export function resolveRole(name: string, level: 'site' | 'organization'): RoleDefinition | undefined {
+  if (level === 'site' && Object.hasOwn(SYSTEM_ROLES, name)) return SYSTEM_ROLES[name];
+  return findRole(name, level);
 }

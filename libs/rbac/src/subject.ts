@@ -54,3 +54,8 @@ export function makeSubject(input: Omit<Subject, 'cacheKey'>): Subject {
 export function isOrgMember(subject: Subject, orgId: string): boolean {
   return orgId !== '' && Object.hasOwn(subject.orgRoles, orgId);
 }
+
+/** A background job acting with one system role and nothing else (no user, no organization). */
+export function systemSubject(name: string, role: `system:${string}`): Subject {
+  return makeSubject({ id: '', friendlyName: name, siteRoles: [role], orgRoles: {}, groups: [], scopes: ['coder:all'], allowList: [{ type: '*', id: '*' }] });
+}

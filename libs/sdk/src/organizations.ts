@@ -34,6 +34,7 @@ export interface OrganizationMemberWithUserData extends OrganizationMember {
   user_created_at: string;
   user_updated_at: string;
   is_service_account: boolean;
+  has_ai_seat: boolean;
 }
 
 export interface PaginatedMembersResponse {

@@ -39,5 +39,6 @@ export function toMemberWithUser(m: MemberRow): sdk.OrganizationMemberWithUserDa
     user_created_at: m.user_created_at,
     user_updated_at: m.user_updated_at,
     is_service_account: m.is_service_account,
+    has_ai_seat: m.has_ai_seat,
   };
 }

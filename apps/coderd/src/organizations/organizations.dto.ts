@@ -35,6 +35,8 @@ export class OrganizationMemberWithUserData extends OrganizationMember implement
   user_created_at: string;
   user_updated_at: string;
   is_service_account: boolean;
+  /** Whether the user holds an AI seat: true once they have used AI features (AI Bridge, tasks). */
+  has_ai_seat: boolean;
 }
 
 export class PaginatedMembersResponse implements sdk.PaginatedMembersResponse {

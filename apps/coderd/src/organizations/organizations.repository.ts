@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isoTimestamp, limitOffset } from '../../../../libs/db/src/sql.js';
 import { UUID_RE } from '../../../../libs/httpapi/src/pagination.js';
+import { HAS_AI_SEAT } from '../users/users.repository.js';
 
 export interface OrganizationRow {
   id: string;
@@ -32,6 +33,7 @@ export interface MemberRow {
   user_created_at: string;
   user_updated_at: string;
   is_service_account: boolean;
+  has_ai_seat: boolean;
 }
 
 type Db = DataSource | EntityManager;
@@ -41,7 +43,7 @@ const ORG_COLUMNS = `o.id, o.name, o.display_name, o.description, o.icon, ${isoT
 const MEMBER_COLUMNS = `m.user_id, m.organization_id, ${isoTimestamp('m.created_at')} AS created_at, ${isoTimestamp('m.updated_at')} AS updated_at,
   m.roles, u.username, u.name, u.avatar_url, u.email, u.rbac_roles AS global_roles, ${isoTimestamp('u.last_seen_at')} AS last_seen_at,
   u.status, u.login_type, ${isoTimestamp('u.created_at')} AS user_created_at, ${isoTimestamp('u.updated_at')} AS user_updated_at,
-  u.is_service_account`;
+  u.is_service_account, ${HAS_AI_SEAT}`;
 
 /** All SQL for organizations and their members. */
 @Injectable()

@@ -9,6 +9,10 @@ import type { DeploymentConfig } from '../config/config.js';
 import { buildOpenApiDocument, setupSwagger } from '../openapi/swagger.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/** LLM requests carry whole conversations (and images); the gateway's routes take larger bodies. */
+const AIBRIDGE_PREFIX = '/api/v2/aibridge/';
+const AIBRIDGE_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 export const REQUEST_ID_HEADER = 'X-Coder-Request-Id';
 
 export interface CreateAppOptions {
@@ -27,7 +31,10 @@ export async function createApp(root: DynamicModule, config: DeploymentConfig, o
   let app: INestApplication;
   if (config.httpAdapter === 'express') {
     const express = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), { logger, bodyParser: false, preview: opts.preview });
-    express.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+    const isJson = (req: { headers: Record<string, unknown> }) => JSON_TYPE.test(String(req.headers['content-type'] ?? ''));
+    const isAibridge = (req: { url?: string }) => (req.url ?? '').startsWith(AIBRIDGE_PREFIX);
+    express.useBodyParser('json', { limit: BODY_LIMIT_BYTES, type: (req: { headers: Record<string, unknown>; url?: string }) => isJson(req) && !isAibridge(req) });
+    express.useBodyParser('json', { limit: AIBRIDGE_BODY_LIMIT_BYTES, type: (req: { headers: Record<string, unknown>; url?: string }) => isJson(req) && isAibridge(req) });
     express.disable('x-powered-by');
     express.set('trust proxy', false);
     express.use((req: { headers: Record<string, unknown> }, res: { setHeader(n: string, v: string): void }, next: () => void) => {
@@ -48,6 +55,10 @@ export async function createApp(root: DynamicModule, config: DeploymentConfig, o
     });
     const fastify = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, preview: opts.preview });
     const instance = fastify.getHttpAdapter().getInstance();
+    // Routes are registered when the app initialises, after this hook is in place.
+    instance.addHook('onRoute', (route) => {
+      if (route.url.startsWith(AIBRIDGE_PREFIX)) route.bodyLimit = AIBRIDGE_BODY_LIMIT_BYTES;
+    });
     instance.addHook('onRequest', (_req, reply, done) => {
       reply.header(REQUEST_ID_HEADER, randomUUID());
       reply.header('X-Content-Type-Options', 'nosniff');

@@ -44,13 +44,16 @@ export class RouteAuthAudit implements OnModuleInit {
       const proto = Object.getPrototypeOf(instance);
       for (const name of this.scanner.getAllMethodNames(proto)) {
         const handler = proto[name];
-        const sub = this.reflector.get<string | undefined>(PATH_METADATA, handler);
-        if (sub === undefined) continue;
+        const subs = this.reflector.get<string | string[] | undefined>(PATH_METADATA, handler);
+        if (subs === undefined) continue;
         const method = METHODS[this.reflector.get<number>(METHOD_METADATA, handler)] ?? '?';
         const auth = this.reflector.getAllAndOverride<string | undefined>(AUTH_KIND, [handler, cls]) ?? '';
         const feature = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_FEATURE, [handler, cls]) ?? '';
-        const path = '/' + [base, sub].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
-        out.push({ method, path, auth, feature });
+        // A handler may serve several paths.
+        for (const sub of Array.isArray(subs) ? subs : [subs]) {
+          const path = '/' + [base, sub].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+          out.push({ method, path, auth, feature });
+        }
       }
     }
     return out.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));

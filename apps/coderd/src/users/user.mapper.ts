@@ -31,7 +31,8 @@ export function toReducedUser(u: ReducedUserRow): sdk.ReducedUser {
     login_type: u.login_type === 'oauth2_provider_app' ? 'none' : u.login_type,
     theme_preference: u.theme_preference,
     is_service_account: u.is_service_account,
-    has_ai_seat: false,
+    // Strict: rows read by queries outside this folder may not select the column yet.
+    has_ai_seat: u.has_ai_seat === true,
   };
 }
 

@@ -111,7 +111,7 @@ export class ReducedUser implements sdk.ReducedUser {
   login_type: sdk.LoginType;
   theme_preference: string;
   is_service_account: boolean;
-  /** Whether the user holds an AI seat (AI Bridge use); always false until AI features exist. */
+  /** Whether the user holds an AI seat: true once they have used AI features (AI Bridge, tasks). */
   has_ai_seat: boolean;
 }
 

@@ -21,6 +21,8 @@ export interface UserRow {
   last_seen_at: string;
   theme_preference: string;
   is_service_account: boolean;
+  /** The user has a row in ai_seat_state (has used AI features). */
+  has_ai_seat: boolean;
   organization_ids: string[];
 }
 
@@ -41,10 +43,18 @@ export interface InsertUser {
 
 type Db = DataSource | EntityManager;
 
+/**
+ * `has_ai_seat` of the user row aliased `u`: one primary-key probe of ai_seat_state per returned row.
+ * A scalar subquery on purpose: PostgreSQL may turn `EXISTS (...)` in a select list into a hashed
+ * subplan that reads the whole seat table on every request; a scalar subquery it cannot hash, and
+ * under ORDER BY ... LIMIT it is evaluated for the rows of the page only.
+ */
+export const HAS_AI_SEAT = `COALESCE((SELECT true FROM ai_seat_state s WHERE s.user_id = u.id), false) AS has_ai_seat`;
+
 // No password hash here: rows are cached and listed; the hash is read only where a password is checked.
 export const USER_COLUMNS = `u.id, u.email, u.username, u.name, ${isoTimestamp('u.created_at')} AS created_at,
   ${isoTimestamp('u.updated_at')} AS updated_at, u.status, u.rbac_roles, u.login_type, u.avatar_url,
-  ${isoTimestamp('u.last_seen_at')} AS last_seen_at, u.theme_preference, u.is_service_account,
+  ${isoTimestamp('u.last_seen_at')} AS last_seen_at, u.theme_preference, u.is_service_account, ${HAS_AI_SEAT},
   COALESCE((SELECT json_agg(om.organization_id ORDER BY om.created_at) FROM organization_members om WHERE om.user_id = u.id), '[]')
     AS organization_ids`;
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../../../../libs/db/src/prepared.js';
 import { isoTimestamp } from '../../../../libs/db/src/sql.js';
+import { HAS_AI_SEAT } from '../../../coderd/src/users/users.repository.js';
 import type { ReducedUserRow } from '../../../coderd/src/users/users.repository.js';
 
 export interface GroupRow {
@@ -51,7 +52,7 @@ export const GROUP_MEMBER_FILTER_COLUMNS = { id: 'gme.user_id', owner: 'gme.user
 
 const MEMBER_COLUMNS = `gme.group_id, u.id, u.username, u.name, u.email, u.avatar_url, ${isoTimestamp('u.created_at')} AS created_at,
   ${isoTimestamp('u.updated_at')} AS updated_at, ${isoTimestamp('u.last_seen_at')} AS last_seen_at, u.status, u.login_type,
-  u.theme_preference, u.is_service_account`;
+  u.theme_preference, u.is_service_account, ${HAS_AI_SEAT}`;
 
 /** All SQL for groups and their members. Members come from group_members_expanded (Everyone = org members). */
 @Injectable()

@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
+import { InterceptionRecorder } from '../recording/recorder.service.js';
+import { RecordingRepository } from '../recording/recording.repository.js';
+import { RetentionService } from '../recording/retention.service.js';
+import { GatewayController } from './gateway.controller.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { GatewayService } from './gateway.service.js';
 
-/** Placeholder until this part of AI Bridge is built. */
-@Module({})
+/** The gateway (data plane), the recorder behind it, and the retention of what it recorded. */
+@Module({
+  controllers: [GatewayController],
+  providers: [GatewayService, GatewayMetrics, InterceptionRecorder, RecordingRepository, RetentionService],
+  exports: [InterceptionRecorder, GatewayService, RetentionService],
+})
 export class GatewayModule {}

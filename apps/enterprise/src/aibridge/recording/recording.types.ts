@@ -1,0 +1,56 @@
+// Rows the gateway records, as they are queued for the batched writer.
+import type { AIBridgeTokenUsage, AIBridgeUserPrompt } from '../../../../../libs/sdk/src/aibridge.js';
+
+export interface InterceptionRow {
+  id: string;
+  initiator_id: string;
+  api_key_id: string | null;
+  provider: string;
+  provider_name: string;
+  model: string;
+  client: string;
+  user_agent: string;
+  metadata: Record<string, unknown>;
+  started_at: string;
+  ended_at: string | null;
+}
+
+export interface InterceptionEndRow {
+  id: string;
+  ended_at: string;
+  metadata: Record<string, unknown>;
+}
+
+/** Rows are written exactly as the interceptions API later returns them. */
+export type TokenUsageRow = AIBridgeTokenUsage;
+
+export type UserPromptRow = AIBridgeUserPrompt;
+
+export interface ToolUsageRow {
+  id: string;
+  interception_id: string;
+  provider_response_id: string;
+  provider_tool_call_id: string;
+  tool: string;
+  input: string;
+  metadata: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface SeatRow {
+  user_id: string;
+  used_at: string;
+}
+
+/** One transaction's worth of writes. */
+export interface RecordingBatch {
+  interceptions: InterceptionRow[];
+  ends: InterceptionEndRow[];
+  tokenUsages: TokenUsageRow[];
+  userPrompts: UserPromptRow[];
+  toolUsages: ToolUsageRow[];
+  seats: SeatRow[];
+}
+
+export const batchSize = (b: RecordingBatch): number =>
+  b.interceptions.length + b.ends.length + b.tokenUsages.length + b.userPrompts.length + b.toolUsages.length + b.seats.length;

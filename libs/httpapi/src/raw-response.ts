@@ -1,0 +1,22 @@
+import type { ServerResponse } from 'node:http';
+
+interface HijackableReply {
+  hijack(): void;
+  raw: ServerResponse;
+  getHeaders(): Record<string, string | number | string[] | undefined>;
+}
+
+/**
+ * Takes the response over for streaming: a Fastify reply is hijacked (the headers it already holds,
+ * such as the request id, are copied to the raw response); an Express response is already raw.
+ */
+export function takeRawResponse(res: unknown): ServerResponse {
+  const reply = res as Partial<HijackableReply>;
+  if (typeof reply.hijack === 'function' && reply.raw && typeof reply.getHeaders === 'function') {
+    const headers = reply.getHeaders();
+    reply.hijack();
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) reply.raw.setHeader(name, value);
+    return reply.raw;
+  }
+  return res as ServerResponse;
+}
