@@ -9,6 +9,10 @@ export const TARGETS = {
   warmRestartS: 5,
   meTxnsPerRequest: 0.05, // "no database round trip per authenticated request": expect ~0
   scopedVsUnscopedPct: 90, // a scoped, allow-listed token costs at most 10% of /users/me throughput
+  gatewayAddedP50Ms: 1, // AI Bridge: added latency of a blocking request at 200 req/s
+  gatewayAddedP99Ms: 5,
+  gatewayFirstByteAddedMs: 2, // AI Bridge: added time to a stream's first byte (p50)
+  gatewayReqPerSec: 1000, // intercepted and recorded requests per second
 };
 
 const fmt = (n, digits = 0) =>
@@ -42,6 +46,17 @@ export function deriveChecks(results) {
   if (s.licensed && s.unlicensed) {
     add('licensed route (200) throughput as % of its 403 gate', (100 * s.licensed.reqPerSec) / s.unlicensed.reqPerSec, '%', '-', () => true);
   }
+  const g = results.gateway;
+  if (g) {
+    add('AI Bridge added latency p50 (blocking, 200 req/s)', g.blocking.gateway.p50 - g.blocking.direct.p50, 'ms', `<= ${TARGETS.gatewayAddedP50Ms} ms`, (v) => v <= TARGETS.gatewayAddedP50Ms);
+    add('AI Bridge added latency p99 (blocking, 200 req/s)', g.blocking.gateway.p99 - g.blocking.direct.p99, 'ms', `<= ${TARGETS.gatewayAddedP99Ms} ms`, (v) => v <= TARGETS.gatewayAddedP99Ms);
+    add('AI Bridge added time to first byte p50 (streaming)', g.firstByte.gateway.p50 - g.firstByte.direct.p50, 'ms', `<= ${TARGETS.gatewayFirstByteAddedMs} ms`, (v) => v <= TARGETS.gatewayFirstByteAddedMs);
+    if (g.records) {
+      add('AI Bridge records lost (completed - recorded)', g.records.lost, 'rows', '0', (v) => v === 0);
+      add('AI Bridge answers without a record (answered - recorded)', Math.max(0, g.records.answered - g.records.recorded), 'rows', '0', (v) => v === 0);
+    }
+  }
+  if (s.gateway) add('AI Bridge throughput (recorded)', s.gateway.reqPerSec, 'req/s', `>= ${TARGETS.gatewayReqPerSec}`, (v) => v >= TARGETS.gatewayReqPerSec);
   if (s.roles) {
     add('DB transactions per /users/roles request (auth path only)', s.roles.db?.txnsPerRequest, 'txn', `~0 (<= ${TARGETS.meTxnsPerRequest})`, (v) => v <= TARGETS.meTxnsPerRequest);
   }
@@ -72,6 +87,21 @@ export function markdown(results) {
     );
   }
   lines.push('');
+  const g = results.gateway;
+  if (g) {
+    lines.push(`AI Bridge, fixed rate ${g.rate} req/s, straight to the fake provider and through the gateway (milliseconds):`, '');
+    lines.push('| measurement | direct p50 | gateway p50 | added | direct p99 | gateway p99 | added | errors |', '|---|--:|--:|--:|--:|--:|--:|--:|');
+    for (const [name, m] of [['blocking chat completion', g.blocking], ['stream: time to first byte', g.firstByte]]) {
+      lines.push(
+        `| ${name} | ${fmt(m.direct.p50, 2)} | ${fmt(m.gateway.p50, 2)} | ${fmt(m.gateway.p50 - m.direct.p50, 2)} | ${fmt(m.direct.p99, 2)} | ${fmt(m.gateway.p99, 2)} | ` +
+          `${fmt(m.gateway.p99 - m.direct.p99, 2)} | ${m.direct.errors + m.gateway.errors} |`,
+      );
+    }
+    if (g.records) {
+      lines.push('', `Interceptions: ${fmt(g.records.completed)} completed by the gateway (its counter), ${fmt(g.records.recorded)} recorded, ${fmt(g.records.lost)} lost; clients counted ${fmt(g.records.answered)} answers (a lower bound).`);
+    }
+    lines.push('');
+  }
   lines.push('| start-up | seconds |', '|---|--:|');
   lines.push(`| cold start (spawn → first /healthz 200, includes initdb) | ${fmt(results.startup.coldStartS, 2)} |`);
   lines.push(`| warm restart (same cache dir) | ${fmt(results.startup.warmRestartS, 2)} |`);
@@ -79,7 +109,7 @@ export function markdown(results) {
   lines.push('');
   lines.push('| check | value | target | result |', '|---|--:|---|---|');
   for (const c of results.checks) {
-    const digits = c.unit === 'txn' ? 3 : c.unit === 's' ? 2 : c.unit === '%' ? 1 : 0;
+    const digits = c.unit === 'txn' ? 3 : c.unit === 's' || c.unit === 'ms' ? 2 : c.unit === '%' ? 1 : 0;
     lines.push(`| ${c.name} | ${fmt(c.value, digits)}${c.value === undefined ? '' : ' ' + c.unit} | ${c.target} | ${c.status} |`);
   }
   lines.push('');
