@@ -373,6 +373,16 @@ describe('AI Bridge gateway', () => {
       expect(fake.requests).toEqual([]);
     });
 
+    it('a token scoped to aibridge_interception:create uses the gateway and nothing else', async () => {
+      const minted = await api(server, member.token).post('/api/v2/users/me/keys/tokens').send({ token_name: 'agent-only', scopes: ['aibridge_interception:create'] });
+      expect(minted.status).toBe(201);
+      const res = await openai(minted.body.key).chat.completions.create({ model: CHAT_MODEL, messages: [{ role: 'user', content: 'agent' }] });
+      expect(res.choices[0].message.content).toBe(FAKE_TEXT);
+      const r = await latest();
+      expect(r.interception).toMatchObject({ initiator_id: member.id, api_key_id: keyId(minted.body.key) });
+      expectErrorBody(await api(server, minted.body.key).get('/api/v2/users/me'), 404);
+    });
+
     it('a request body that is not a model request is 400, not forwarded', async () => {
       const res = await api(server).post('/api/v2/aibridge/openai/v1/chat/completions').set('authorization', `Bearer ${owner.token}`).send({ messages: [] });
       expectErrorBody(res, 400, 'Invalid request body.');

@@ -123,6 +123,8 @@ const EXTERNAL_LOW_LEVEL = [
   'user_secret:read', 'user_secret:create', 'user_secret:update', 'user_secret:delete', 'user_secret:*',
   'task:create', 'task:read', 'task:update', 'task:delete', 'task:*',
   'organization:read', 'organization:update', 'organization:delete', 'organization:*',
+  // Ours: a token for a coding agent that may use AI Bridge and nothing else.
+  'aibridge_interception:create',
 ] as const;
 
 for (const name of EXTERNAL_LOW_LEVEL) {

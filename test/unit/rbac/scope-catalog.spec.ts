@@ -33,6 +33,7 @@ const COMPOSITES: string[] = [...COMPOSITE_SCOPE_NAMES];
 
 // Written out by hand (Coder's scopes_catalog.go limited to this server's resource types), sorted.
 const EXPECTED_EXTERNAL = [
+  'aibridge_interception:create',
   'api_key:*',
   'api_key:create',
   'api_key:delete',
