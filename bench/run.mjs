@@ -148,14 +148,12 @@ async function countRecords(db, metricsUrl, gateway, scenario) {
     .split('\n')
     .filter((l) => l.startsWith('coder_aibridge_interceptions_total{'))
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  let recorded = 0;
   const deadline = Date.now() + 15_000;
   for (;;) {
-    recorded = (await db.query('SELECT count(*)::int AS n FROM aibridge_interceptions WHERE ended_at IS NOT NULL')).rows[0].n;
-    if (recorded >= completed || Date.now() > deadline) break;
+    const recorded = (await db.query('SELECT count(*)::int AS n FROM aibridge_interceptions WHERE ended_at IS NOT NULL')).rows[0].n;
+    if (recorded >= completed || Date.now() > deadline) return { answered, completed, recorded, lost: completed - recorded };
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { answered, completed, recorded, lost: completed - recorded };
 }
 
 function intEnv(name, fallback, min) {

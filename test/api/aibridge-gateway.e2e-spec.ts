@@ -310,6 +310,13 @@ describe('AI Bridge gateway', () => {
       expect(await interceptionCount()).toBe(before);
     });
 
+    it('one model by id is passed through too', async () => {
+      const model = await anthropic(owner.token).models.retrieve(CLAUDE);
+      expect(model.id).toBe(CLAUDE);
+      expect(fake.requests.at(-1)!.path).toBe(`/v1/models/${CLAUDE}`);
+      expectProviderKeyOnly('anthropic', owner.token);
+    });
+
     it('passes the query string through', async () => {
       const res = await fetch(`${server.url}/api/v2/aibridge/anthropic/v1/models?limit=5`, { headers: { 'x-api-key': owner.token } });
       expect(res.status).toBe(200);

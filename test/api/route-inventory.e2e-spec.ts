@@ -17,10 +17,11 @@ const EXPECTED_PUBLIC = [
   'POST /api/v2/users/login',
 ];
 
-const GATEWAY_CATCH_ALL = [1, 2, 3, 4, 5, 6].map((n) => `ALL /api/v2/aibridge/${Array.from({ length: n }, (_, i) => `:s${i}`).join('/')}`);
+const GATEWAY_CATCH_ALL = Array.from({ length: 16 }, (_, i) => i + 1).map((n) => `ALL /api/v2/aibridge/${Array.from({ length: n }, (_, i) => `:s${i}`).join('/')}`);
 const EXPECTED_SELF = [
   ...GATEWAY_CATCH_ALL,
   'GET /api/v2/aibridge/:provider/v1/models',
+  'GET /api/v2/aibridge/:provider/v1/models/:model',
   'GET /api/v2/aibridge/coderd-keys/me',
   'POST /api/v2/aibridge/:provider/v1/chat/completions',
   'POST /api/v2/aibridge/:provider/v1/messages',

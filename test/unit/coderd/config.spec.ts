@@ -2,19 +2,9 @@
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig, type DeploymentConfig } from '../../../apps/coderd/src/config/config.js';
+import { BASE, configError } from './config-helpers.js';
 
 const HOUR = 3_600_000;
-const BASE = { HOME: '/home/tester' };
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig({ ...BASE, ...env });
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
-}
 
 describe('loadConfig defaults', () => {
   it('an empty environment gives Coder-like defaults', () => {
@@ -42,8 +32,8 @@ describe('loadConfig defaults', () => {
       aibridge: {
         enabled: false,
         providers: [
-          { type: 'openai', name: 'openai', key: '', baseUrl: 'https://api.openai.com/v1' },
-          { type: 'anthropic', name: 'anthropic', key: '', baseUrl: 'https://api.anthropic.com' },
+          { type: 'openai', name: 'openai', key: '', keyVariable: 'CODER_AIBRIDGE_OPENAI_KEY', baseUrl: 'https://api.openai.com/v1' },
+          { type: 'anthropic', name: 'anthropic', key: '', keyVariable: 'CODER_AIBRIDGE_ANTHROPIC_KEY', baseUrl: 'https://api.anthropic.com' },
         ],
         maxConcurrency: 0,
         rateLimit: 0,

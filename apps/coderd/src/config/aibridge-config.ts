@@ -12,6 +12,8 @@ export interface AibridgeProviderConfig {
   name: string;
   /** The central key sent upstream; '' = not configured (requests are refused with 503). */
   key: string;
+  /** The variable the key comes from, for messages that tell an administrator what to set. */
+  keyVariable: string;
   /** OpenAI's includes /v1 (https://api.openai.com/v1); Anthropic's does not. */
   baseUrl: string;
 }
@@ -45,13 +47,8 @@ export function loadAibridgeConfig(env: Env, problems: string[]): AibridgeConfig
   const { read, duration, bool, int } = envReader(env, problems);
   const url = (name: string, fallback: string) => read(name, fallback, parseHttpUrl, 'an http(s) URL');
   const providers: AibridgeProviderConfig[] = [
-    { type: 'openai', name: 'openai', key: env.CODER_AIBRIDGE_OPENAI_KEY?.trim() ?? '', baseUrl: url('CODER_AIBRIDGE_OPENAI_BASE_URL', DEFAULT_BASE_URLS.openai) },
-    {
-      type: 'anthropic',
-      name: 'anthropic',
-      key: env.CODER_AIBRIDGE_ANTHROPIC_KEY?.trim() ?? '',
-      baseUrl: url('CODER_AIBRIDGE_ANTHROPIC_BASE_URL', DEFAULT_BASE_URLS.anthropic),
-    },
+    builtIn('openai', env, url),
+    builtIn('anthropic', env, url),
     ...namedProviders(env, problems, url),
   ];
   return {
@@ -65,16 +62,23 @@ export function loadAibridgeConfig(env: Env, problems: string[]): AibridgeConfig
   };
 }
 
+/** The two providers every deployment has, keyed by CODER_AIBRIDGE_OPENAI_* / CODER_AIBRIDGE_ANTHROPIC_*. */
+function builtIn(type: AibridgeProviderType, env: Env, url: (name: string, fallback: string) => string): AibridgeProviderConfig {
+  const prefix = `CODER_AIBRIDGE_${type.toUpperCase()}`;
+  return { type, name: type, key: env[`${prefix}_KEY`]?.trim() ?? '', keyVariable: `${prefix}_KEY`, baseUrl: url(`${prefix}_BASE_URL`, DEFAULT_BASE_URLS[type]) };
+}
+
 /** `CODER_AIBRIDGE_PROVIDER_<N>_{TYPE,NAME,KEY,BASE_URL}`, in order of N. */
 function namedProviders(env: Env, problems: string[], url: (name: string, fallback: string) => string): AibridgeProviderConfig[] {
-  const indexes = new Set<number>();
+  // Indexes as written ("01" stays "01": its variables are the ones read), ordered by value.
+  const indexes = new Set<string>();
   for (const k of Object.keys(env)) {
     const m = PROVIDER_VAR_RE.exec(k);
-    if (m) indexes.add(Number(m[1]));
+    if (m) indexes.add(m[1]);
   }
   const taken = new Set(['openai', 'anthropic']);
   const out: AibridgeProviderConfig[] = [];
-  for (const n of [...indexes].sort((a, b) => a - b)) {
+  for (const n of [...indexes].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b))) {
     const v = (field: string) => env[`CODER_AIBRIDGE_PROVIDER_${n}_${field}`]?.trim() ?? '';
     const prefix = `CODER_AIBRIDGE_PROVIDER_${n}`;
     const type = v('TYPE');
@@ -93,7 +97,7 @@ function namedProviders(env: Env, problems: string[], url: (name: string, fallba
     }
     taken.add(name);
     const t = type as AibridgeProviderType;
-    out.push({ type: t, name, key: v('KEY'), baseUrl: url(`${prefix}_BASE_URL`, DEFAULT_BASE_URLS[t]) });
+    out.push({ type: t, name, key: v('KEY'), keyVariable: `${prefix}_KEY`, baseUrl: url(`${prefix}_BASE_URL`, DEFAULT_BASE_URLS[t]) });
   }
   return out;
 }

@@ -11,7 +11,8 @@ const ERRORS = [403, 502, 503, 504];
 /** One provider route: documented as returning whatever the provider answers. */
 const GatewayRoute = (method: 'GET' | 'POST', path: string, id: string, summary: string) =>
   Endpoint(method, `:provider/${path}`, { id, summary, description: NOTE, status: 200, responseSchema: PASSED_THROUGH, errors: ERRORS });
-const CATCH_ALL = [1, 2, 3, 4, 5, 6].map((depth) => Array.from({ length: depth }, (_, i) => `:s${i}`).join('/'));
+const CATCH_ALL_DEPTH = 16;
+const CATCH_ALL = Array.from({ length: CATCH_ALL_DEPTH }, (_, i) => i + 1).map((depth) => Array.from({ length: depth }, (_, i) => `:s${i}`).join('/'));
 const NOTE =
   'Authenticate with your Coder token as `Authorization: Bearer` or `X-Api-Key`; it is replaced by the provider key. ' +
   '`{provider}` is `openai`, `anthropic` or a name from CODER_AIBRIDGE_PROVIDER_<N>_NAME.';
@@ -52,10 +53,15 @@ export class GatewayController {
     return this.gateway.handle(provider, 'v1/models', 'GET', req, res);
   }
 
+  @GatewayRoute('GET', 'v1/models/:model', 'aibridgeModel', "One of the provider's models (passed through)")
+  model(@Param('provider') provider: string, @Param('model') model: string, @Req() req: AnyRequest, @Res() res: unknown): Promise<void> {
+    return this.gateway.handle(provider, `v1/models/${encodeURIComponent(model)}`, 'GET', req, res);
+  }
+
   /**
    * Everything else under /api/v2/aibridge that no other route serves (Coder: "route not supported"),
-   * after the same feature gate. Spelled as parameter paths up to six segments deep: Fastify and
-   * Express disagree on wildcard syntax, parameters mean the same in both.
+   * after the same feature gate. Spelled as parameter paths up to 16 segments deep (deeper ones get
+   * the generic 404): Fastify and Express disagree on wildcard syntax, parameters mean the same in both.
    */
   @ApiExcludeEndpoint()
   @All(CATCH_ALL)

@@ -15,7 +15,7 @@ import { InterceptionRecorder } from '../recording/recorder.service.js';
 import { guessClient } from './client.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { Overload } from './overload.js';
-import { gatewayProviders, upstreamUrl, type GatewayProvider } from './providers.js';
+import { gatewayProviders, passesThrough, upstreamUrl, type GatewayProvider } from './providers.js';
 import { Upstream, clientHeaders, upstreamHeaders } from './upstream.js';
 import type { Observation, PreparedRequest, WireApi } from './wire/types.js';
 
@@ -61,13 +61,13 @@ export class GatewayService implements OnApplicationShutdown {
   async handle(providerName: string, path: string, method: 'GET' | 'POST', req: AnyRequest, res: unknown): Promise<void> {
     const provider = this.providers.get(providerName);
     const api = method === 'POST' ? provider?.intercepted.get(path) : undefined;
-    if (!provider || (!api && !provider.passthrough.has(`${method} ${path}`))) throw routeNotSupported(method, `/${providerName}/${path}`);
+    if (!provider || (!api && !passesThrough(provider, method, path))) throw routeNotSupported(method, `/${providerName}/${path}`);
     const { token, rateKey } = credentials(req);
     this.overload.admit(rateKey);
     try {
       const actor = await this.authenticate(token, req);
       if (!provider.key) {
-        throw new ApiError(503, `AI Bridge provider "${provider.name}" has no key configured.`, `Set the provider's key (e.g. CODER_AIBRIDGE_${provider.type.toUpperCase()}_KEY).`);
+        throw new ApiError(503, `AI Bridge provider "${provider.name}" has no key configured.`, `An administrator must set ${provider.keyVariable}.`);
       }
       const exchange: Exchange = { provider, path, method, req, res };
       if (api) await this.intercept(exchange, api, actor);

@@ -9,8 +9,15 @@ import type { WireApi } from './wire/types.js';
 export interface GatewayProvider extends AibridgeProviderConfig {
   /** Client path (after /api/v2/aibridge/<name>/) -> the intercepted API. */
   intercepted: ReadonlyMap<string, WireApi>;
-  /** "METHOD path" pairs forwarded as they are, unrecorded. */
+  /** "METHOD path" pairs forwarded as they are, unrecorded; a trailing "/*" covers what follows. */
   passthrough: ReadonlySet<string>;
+}
+
+/** Whether `METHOD path` is one of the provider's passthrough routes. */
+export function passesThrough(provider: GatewayProvider, method: string, path: string): boolean {
+  if (provider.passthrough.has(`${method} ${path}`)) return true;
+  const slash = path.lastIndexOf('/');
+  return slash > 0 && provider.passthrough.has(`${method} ${path.slice(0, slash)}/*`);
 }
 
 const INTERCEPTED = {
@@ -22,8 +29,8 @@ const INTERCEPTED = {
 } as const;
 
 const PASSTHROUGH = {
-  openai: new Set(['GET v1/models']),
-  anthropic: new Set(['GET v1/models', 'POST v1/messages/count_tokens']),
+  openai: new Set(['GET v1/models', 'GET v1/models/*']),
+  anthropic: new Set(['GET v1/models', 'GET v1/models/*', 'POST v1/messages/count_tokens']),
 } as const;
 
 export function gatewayProviders(configs: readonly AibridgeProviderConfig[]): Map<string, GatewayProvider> {

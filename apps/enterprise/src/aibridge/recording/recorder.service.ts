@@ -83,7 +83,7 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
       ended_at: null,
     });
     // The first interception gives the user an AI seat; later ones move last_used_at.
-    this.seats.set(s.initiatorId, at);
+    this.noteSeat(s.initiatorId, at);
     this.queued();
   }
 
@@ -206,8 +206,14 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
       toolUsages: [...b.toolUsages, ...this.rest.toolUsages],
       seats: [],
     };
-    for (const s of b.seats) if (!this.seats.has(s.user_id)) this.seats.set(s.user_id, s.used_at);
+    for (const s of b.seats) this.noteSeat(s.user_id, s.used_at);
     this.dropOverflow();
+  }
+
+  /** Keeps the latest use per user (ISO times of one format compare as strings). */
+  private noteSeat(userId: string, at: string): void {
+    const known = this.seats.get(userId);
+    if (known === undefined || known < at) this.seats.set(userId, at);
   }
 
   private dropOverflow(): void {

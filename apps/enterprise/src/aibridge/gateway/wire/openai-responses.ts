@@ -19,7 +19,7 @@ function lastUserPrompt(input: unknown): string | undefined {
 }
 
 function functionCall(responseId: string, item: unknown): ObservedToolUse | undefined {
-  if (!isObject(item) || item.type !== 'function_call') return undefined;
+  if (!isObject(item) || item.type !== 'function_call' || str(item.name) === '') return undefined;
   return { providerResponseId: responseId, callId: str(item.call_id), tool: str(item.name), input: str(item.arguments) };
 }
 

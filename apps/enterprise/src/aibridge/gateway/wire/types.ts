@@ -104,14 +104,19 @@ export function contentText(content: unknown, textTypes: readonly string[]): str
   return texts.length > 0 ? texts.join('\n') : undefined;
 }
 
-/** The text of the last `role: user` message of a conversation, when it has any text. */
+/**
+ * The user's prompt: the text of the conversation's final message when the user wrote it (or of the
+ * user message before an assistant prefill). In an agent's tool loop the final message is a tool
+ * result (or a user message holding only tool results), so the same prompt is not recorded again
+ * on every iteration (Coder's rule).
+ */
 export function lastUserText(messages: unknown, textTypes: readonly string[]): string | undefined {
-  if (!Array.isArray(messages)) return undefined;
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i];
-    if (isObject(m) && m.role === 'user') return contentText(m.content, textTypes);
-  }
-  return undefined;
+  if (!Array.isArray(messages) || messages.length === 0) return undefined;
+  let i = messages.length - 1;
+  const isRole = (m: unknown, role: string) => isObject(m) && m.role === role;
+  if (isRole(messages[i], 'assistant') && i > 0 && isRole(messages[i - 1], 'user')) i--;
+  const m: unknown = messages[i];
+  return isObject(m) && m.role === 'user' ? contentText(m.content, textTypes) : undefined;
 }
 
 /** Common request checks: an object with a non-empty string `model`. */
