@@ -16,7 +16,8 @@ export class MetricsService implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger('metrics');
 
   constructor(@Inject(DEPLOYMENT_CONFIG) private readonly config: DeploymentConfig) {
-    collectDefaultMetrics({ register: this.registry });
+    // Process metrics sample the event loop and observe every GC: only worth it when someone scrapes.
+    if (config.prometheusAddress) collectDefaultMetrics({ register: this.registry });
   }
 
   async onModuleInit(): Promise<void> {
