@@ -2,7 +2,12 @@ import type { DataSourceOptions } from 'typeorm';
 import { Init1732500000000 } from '../../../migrations/1732500000000-init.js';
 import { Licenses1732600000000 } from '../../../migrations/1732600000000-licenses.js';
 import { Aibridge1732700000000 } from '../../../migrations/1732700000000-aibridge.js';
+import { AiBudgets1732800000000 } from '../../../migrations/1732800000000-ai-budgets.js';
 import { AiGatewayCoderdKeyEntity } from './entities/ai-gateway-coderd-key.entity.js';
+import { AiModelPriceEntity } from './entities/ai-model-price.entity.js';
+import { AiSpendTotalEntity } from './entities/ai-spend-total.entity.js';
+import { GroupAiBudgetEntity } from './entities/group-ai-budget.entity.js';
+import { UserAiBudgetOverrideEntity } from './entities/user-ai-budget-override.entity.js';
 import { AiSeatStateEntity } from './entities/ai-seat-state.entity.js';
 import { AibridgeInterceptionEntity } from './entities/aibridge-interception.entity.js';
 import { AibridgeTokenUsageEntity } from './entities/aibridge-token-usage.entity.js';
@@ -34,10 +39,14 @@ export const ENTITIES = [
   AibridgeToolUsageEntity,
   AiSeatStateEntity,
   AiGatewayCoderdKeyEntity,
+  GroupAiBudgetEntity,
+  UserAiBudgetOverrideEntity,
+  AiModelPriceEntity,
+  AiSpendTotalEntity,
 ];
 
 /** Listed explicitly (no globs) so the compiled ESM output and jest load the same classes. */
-export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000];
+export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

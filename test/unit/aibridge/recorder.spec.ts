@@ -81,8 +81,11 @@ function start(n: number, user: string, ms: number, extra: Partial<InterceptionS
 
 const USAGE: ObservedUsage = { providerResponseId: 'chatcmpl-1', input: 100, output: 30, cacheRead: 20, cacheWrite: 0, metadata: { reasoning_tokens: 5 } };
 
+/** An unpriced usage by default: it adds no spend. */
+const NO_COST: InterceptionEnd['cost'] = { micros: 0, priced: false, effectiveGroupId: null, userId: U1, periodStart: new Date('2025-10-01T00:00:00Z') };
+
 function end(ms: number, extra: Partial<InterceptionEnd> = {}): InterceptionEnd {
-  return { endedAt: at(ms), metadata: { upstream_status: 200 }, providerResponseId: 'chatcmpl-1', toolUses: [], ...extra };
+  return { endedAt: at(ms), metadata: { upstream_status: 200 }, providerResponseId: 'chatcmpl-1', toolUses: [], cost: NO_COST, ...extra };
 }
 
 /** Runs a promise to its end while the fake clock moves; never throws. */
@@ -177,6 +180,9 @@ describe('InterceptionRecorder: rows', () => {
           cache_read_input_tokens: 20,
           cache_write_input_tokens: 0,
           metadata: { reasoning_tokens: 5 },
+          cost_micros: 0,
+          priced: false,
+          effective_group_id: null,
           created_at: created,
         },
       ],
@@ -186,6 +192,7 @@ describe('InterceptionRecorder: rows', () => {
         { id: anyId(), interception_id: id(1), provider_response_id: 'chatcmpl-1', provider_tool_call_id: 'call_b', tool: 'list_dir', input: '{}', metadata: {}, created_at: created },
       ],
       seats: [{ user_id: U1, used_at: '2025-10-14T10:00:00.000Z' }],
+      spend: [],
     };
     expect(repo.attempts).toEqual([expected]);
     expect(repo.written).toEqual([expected]);
@@ -223,8 +230,9 @@ describe('InterceptionRecorder: rows', () => {
         userPrompts: [],
         toolUsages: [],
         seats: [{ user_id: U1, used_at: iso(0) }],
+        spend: [],
       },
-      { interceptions: [], ends: [{ id: id(1), ended_at: iso(1_000), metadata: { upstream_status: 529 } }], tokenUsages: [], userPrompts: [], toolUsages: [], seats: [] },
+      { interceptions: [], ends: [{ id: id(1), ended_at: iso(1_000), metadata: { upstream_status: 529 } }], tokenUsages: [], userPrompts: [], toolUsages: [], seats: [], spend: [] },
     ]);
   });
 

@@ -24,6 +24,18 @@ const problems = (err: ConfigError) => err.message.split('\n').slice(1).map((l) 
 
 const BAD_NAME = 'is invalid: expected lowercase letters, digits and single hyphens (at most 64), not a reserved route name.';
 
+describe('CODER_AIBRIDGE_BUDGET_PERIOD', () => {
+  it.each(['day', 'week', 'month'] as const)('%s', (period) => {
+    expect(aibridge({ CODER_AIBRIDGE_BUDGET_PERIOD: period }).budgetPeriod).toBe(period);
+  });
+
+  it.each(['year', 'Month', 'monthly', '30d'])('rejects %j', (value) => {
+    expect(configError({ CODER_AIBRIDGE_BUDGET_PERIOD: value }).message).toContain(
+      `CODER_AIBRIDGE_BUDGET_PERIOD=${JSON.stringify(value)} is invalid: expected "day", "week" or "month".`,
+    );
+  });
+});
+
 describe('AI Bridge configuration: defaults', () => {
   it('an empty environment', () => {
     const expected: AibridgeConfig = {
@@ -34,6 +46,7 @@ describe('AI Bridge configuration: defaults', () => {
       retentionMs: 60 * DAY,
       connectTimeoutMs: 10_000,
       idleTimeoutMs: 5 * 60_000,
+      budgetPeriod: 'month',
     };
     expect(aibridge({})).toEqual(expected);
     expect(loadConfig({ ...BASE }).prometheusAddress).toBeUndefined();
@@ -48,7 +61,7 @@ describe('AI Bridge configuration: defaults', () => {
         CODER_AIBRIDGE_RETENTION: '  ',
         CODER_AIBRIDGE_CONNECT_TIMEOUT: '',
       }),
-    ).toEqual({ enabled: false, providers: [OPENAI_DEFAULT, ANTHROPIC_DEFAULT], maxConcurrency: 0, rateLimit: 0, retentionMs: 60 * DAY, connectTimeoutMs: 10_000, idleTimeoutMs: 300_000 });
+    ).toEqual({ enabled: false, providers: [OPENAI_DEFAULT, ANTHROPIC_DEFAULT], maxConcurrency: 0, rateLimit: 0, retentionMs: 60 * DAY, connectTimeoutMs: 10_000, idleTimeoutMs: 300_000, budgetPeriod: 'month' });
   });
 });
 

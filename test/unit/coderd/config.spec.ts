@@ -40,6 +40,7 @@ describe('loadConfig defaults', () => {
         retentionMs: 60 * 24 * HOUR,
         connectTimeoutMs: 10_000,
         idleTimeoutMs: 5 * 60_000,
+        budgetPeriod: 'month',
       },
     };
     expect(c).toEqual(expected);

@@ -30,7 +30,12 @@ export interface AibridgeConfig {
   connectTimeoutMs: number;
   /** Longest silence from the provider, before headers or between body chunks. */
   idleTimeoutMs: number;
+  /** The AI budget period (UTC calendar day, ISO week from Monday, or calendar month). */
+  budgetPeriod: AiBudgetPeriod;
 }
+
+export const AI_BUDGET_PERIODS = ['day', 'week', 'month'] as const;
+export type AiBudgetPeriod = (typeof AI_BUDGET_PERIODS)[number];
 
 export const DEFAULT_BASE_URLS: Record<AibridgeProviderType, string> = {
   openai: 'https://api.openai.com/v1',
@@ -59,6 +64,7 @@ export function loadAibridgeConfig(env: Env, problems: string[]): AibridgeConfig
     retentionMs: read('CODER_AIBRIDGE_RETENTION', 60 * DAY_MS, parseRetention, 'a duration such as "60d" or "720h", or 0 to keep everything'),
     connectTimeoutMs: duration('CODER_AIBRIDGE_CONNECT_TIMEOUT', '10s'),
     idleTimeoutMs: duration('CODER_AIBRIDGE_IDLE_TIMEOUT', '5m'),
+    budgetPeriod: read('CODER_AIBRIDGE_BUDGET_PERIOD', 'month' as AiBudgetPeriod, (r) => (AI_BUDGET_PERIODS as readonly string[]).includes(r) ? (r as AiBudgetPeriod) : undefined, '"day", "week" or "month"'),
   };
 }
 

@@ -70,6 +70,7 @@ export const CONFIG_VARIABLES = [
   'CODER_AIBRIDGE_RETENTION',
   'CODER_AIBRIDGE_CONNECT_TIMEOUT',
   'CODER_AIBRIDGE_IDLE_TIMEOUT',
+  'CODER_AIBRIDGE_BUDGET_PERIOD',
 ] as const;
 
 /** Reads and validates the configuration; throws one ConfigError naming every bad variable. */

@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { BudgetsApiModule } from './budgets/api/budgets-api.module.js';
 import { CoderdKeysModule } from './coderd-keys/coderd-keys.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { InterceptionsModule } from './interceptions/interceptions.module.js';
+import { SpendModule } from './spend/spend.module.js';
 
 /**
  * AI Bridge (feature `aibridge`, on when CODER_AIBRIDGE_ENABLED=true): the LLM gateway and its
@@ -13,7 +15,7 @@ export class AibridgeModule {
   static register(): DynamicModule {
     return {
       module: AibridgeModule,
-      imports: [InterceptionsModule, CoderdKeysModule, GatewayModule],
+      imports: [InterceptionsModule, CoderdKeysModule, BudgetsApiModule, SpendModule, GatewayModule],
     };
   }
 }

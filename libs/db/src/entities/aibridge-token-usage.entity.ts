@@ -12,6 +12,11 @@ export class AibridgeTokenUsageEntity {
   @Column({ name: 'cache_read_input_tokens', type: 'bigint', default: 0 }) cacheReadInputTokens: string;
   @Column({ name: 'cache_write_input_tokens', type: 'bigint', default: 0 }) cacheWriteInputTokens: string;
   @Column({ type: 'jsonb', default: {} }) metadata: Record<string, unknown>;
+  /** What the usage cost when recorded (0 when the model had no price: see `priced`). */
+  @Column({ name: 'cost_micros', type: 'bigint', default: 0 }) costMicros: string;
+  @Column({ type: 'boolean', default: false }) priced: boolean;
+  /** The group whose budget the spend counted against; kept after the group is gone. */
+  @Column({ name: 'effective_group_id', type: 'uuid', nullable: true }) effectiveGroupId: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 
   @ManyToOne(() => AibridgeInterceptionEntity, { onDelete: 'CASCADE' })

@@ -12,6 +12,7 @@ export class GatewayMetrics {
   readonly recordingFailures: Counter;
   readonly recordingDropped: Counter;
   readonly recordingPending: Gauge;
+  readonly unpricedUsages: Counter<'provider' | 'model'>;
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
@@ -43,6 +44,12 @@ export class GatewayMetrics {
     this.recordingDropped = new Counter({
       name: 'coder_aibridge_recording_dropped_total',
       help: 'Records dropped because the database refused writes for so long that the queue overflowed.',
+      registers,
+    });
+    this.unpricedUsages = new Counter({
+      name: 'coder_aibridge_unpriced_token_usages_total',
+      help: 'Token usages of models without a price (they add nothing to budgets).',
+      labelNames: ['provider', 'model'],
       registers,
     });
     this.recordingPending = new Gauge({ name: 'coder_aibridge_recording_pending', help: 'Records queued for the next batched write.', registers });

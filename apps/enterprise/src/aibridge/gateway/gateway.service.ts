@@ -11,6 +11,8 @@ import { Authenticator, SIGNED_OUT_MESSAGE } from '../../../../coderd/src/auth/a
 import { AuthzService } from '../../../../coderd/src/auth/authz.service.js';
 import type { DeploymentConfig } from '../../../../coderd/src/config/config.js';
 import { DEPLOYMENT_CONFIG } from '../../../../coderd/src/tokens.js';
+import { BudgetEnforcer, type Reservation } from '../budgets/budget-enforcer.service.js';
+import { ModelPricesService } from '../budgets/model-prices.service.js';
 import { InterceptionRecorder } from '../recording/recorder.service.js';
 import { guessClient } from './client.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -47,6 +49,8 @@ export class GatewayService implements OnApplicationShutdown {
     private readonly authz: AuthzService,
     private readonly recorder: InterceptionRecorder,
     private readonly metrics: GatewayMetrics,
+    private readonly budgets: BudgetEnforcer,
+    private readonly prices: ModelPricesService,
   ) {
     this.providers = gatewayProviders(config.aibridge.providers);
     this.upstream = new Upstream(config.aibridge);
@@ -94,6 +98,12 @@ export class GatewayService implements OnApplicationShutdown {
   private async intercept(x: Exchange, api: WireApi, actor: Actor): Promise<void> {
     const prepared = api.prepare(x.req.body);
     if (typeof prepared === 'string') throw new ApiError(400, 'Invalid request body.', prepared);
+    const body = JSON.stringify(prepared.body);
+    // Refused here (403) when the user's budget cannot cover what this request may cost.
+    const reservation = await this.budgets.reserve(
+      actor.userId,
+      this.prices.estimate(x.provider.type, prepared.model, Buffer.byteLength(body), maxOutputTokens(prepared.body)),
+    );
     const id = randomUUID();
     const started = Date.now();
     const userAgent = header(x.req, 'user-agent') ?? '';
@@ -115,7 +125,7 @@ export class GatewayService implements OnApplicationShutdown {
     let observation: Observation | undefined;
     let outcome: Record<string, unknown> = {};
     try {
-      const result = await this.proxy(x, JSON.stringify(prepared.body), (statusCode, headers) => {
+      const result = await this.proxy(x, body, (statusCode, headers) => {
         status = statusCode;
         return statusCode < 300 ? api.observer(prepared.stream && isEventStream(headers)) : undefined;
       });
@@ -123,7 +133,7 @@ export class GatewayService implements OnApplicationShutdown {
       outcome = result.outcome;
     } finally {
       this.metrics.inflight.dec(labels);
-      this.finishInterception(id, x.provider, prepared, status, observation, outcome, started);
+      this.finishInterception(id, x.provider, prepared, reservation, status, observation, outcome, started);
     }
   }
 
@@ -131,12 +141,17 @@ export class GatewayService implements OnApplicationShutdown {
     id: string,
     provider: GatewayProvider,
     prepared: PreparedRequest,
+    reservation: Reservation,
     status: number,
     o: Observation | undefined,
     outcome: Record<string, unknown>,
     started: number,
   ): void {
     const endedAt = new Date();
+    const model = prepared.model;
+    const cost = o?.usage ? this.prices.cost(provider.type, model, o.usage) : { micros: 0, priced: true };
+    if (o?.usage && !cost.priced) this.metrics.unpricedUsages.inc({ provider: provider.name, model });
+    this.budgets.settle(reservation, cost.micros);
     this.recorder.end(id, {
       endedAt,
       metadata: { upstream_status: status, ...outcome },
@@ -144,8 +159,8 @@ export class GatewayService implements OnApplicationShutdown {
       usage: o?.usage,
       prompt: prepared.prompt,
       toolUses: o?.toolUses ?? [],
+      cost: { ...cost, effectiveGroupId: reservation.budget?.groupId ?? null, userId: reservation.userId, periodStart: reservation.periodStart },
     });
-    const model = prepared.model;
     this.metrics.interceptions.inc({ provider: provider.name, model, status: String(status) });
     this.metrics.duration.observe({ provider: provider.name, status: String(status) }, (endedAt.getTime() - started) / 1000);
     if (o?.usage) {
@@ -212,6 +227,15 @@ export class GatewayService implements OnApplicationShutdown {
     }
     return { observation: observer?.finish(), outcome };
   }
+}
+
+/** The output cap a request names (each API spells it its own way), for the budget reservation. */
+function maxOutputTokens(body: Record<string, unknown>): number | undefined {
+  for (const k of ['max_tokens', 'max_completion_tokens', 'max_output_tokens']) {
+    const v = body[k];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  }
+  return undefined;
 }
 
 /** The Coder token: `Authorization: Bearer` (OpenAI clients) or `X-Api-Key` (Anthropic clients). */

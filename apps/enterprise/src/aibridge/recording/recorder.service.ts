@@ -27,6 +27,8 @@ export interface InterceptionEnd {
   prompt?: string;
   providerResponseId: string;
   toolUses: ObservedToolUse[];
+  /** What the usage cost and whose budget it counts against. */
+  cost: { micros: number; priced: boolean; effectiveGroupId: string | null; userId: string; periodStart: Date };
 }
 
 const FLUSH_INTERVAL_MS = 100;
@@ -37,7 +39,7 @@ const MAX_BACKOFF_MS = 5_000;
 const MAX_PENDING = 500_000;
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
-const emptyBatch = (): RecordingBatch => ({ interceptions: [], ends: [], tokenUsages: [], userPrompts: [], toolUsages: [], seats: [] });
+const emptyBatch = (): RecordingBatch => ({ interceptions: [], ends: [], tokenUsages: [], userPrompts: [], toolUsages: [], seats: [], spend: [] });
 
 /**
  * Records interceptions off the request path: calls only queue rows; a timer writes them in
@@ -102,8 +104,10 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
       this.rest.tokenUsages.push({
         id: randomUUID(), interception_id: id, provider_response_id: rid, input_tokens: u.input, output_tokens: u.output,
         cache_read_input_tokens: u.cacheRead, cache_write_input_tokens: u.cacheWrite, metadata: u.metadata, created_at: at,
+        cost_micros: e.cost.micros, priced: e.cost.priced, effective_group_id: e.cost.effectiveGroupId,
       });
     }
+    if (e.cost.micros > 0) this.rest.spend.push({ user_id: e.cost.userId, period_start: e.cost.periodStart.toISOString(), micros: e.cost.micros });
     if (e.prompt !== undefined) {
       this.rest.userPrompts.push({ id: randomUUID(), interception_id: id, provider_response_id: rid, prompt: e.prompt, metadata: {}, created_at: at });
     }
@@ -205,6 +209,7 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
       userPrompts: [...b.userPrompts, ...this.rest.userPrompts],
       toolUsages: [...b.toolUsages, ...this.rest.toolUsages],
       seats: [],
+      spend: [...b.spend, ...this.rest.spend],
     };
     for (const s of b.seats) this.noteSeat(s.user_id, s.used_at);
     this.dropOverflow();

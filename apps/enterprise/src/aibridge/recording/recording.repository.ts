@@ -28,10 +28,16 @@ export class RecordingRepository {
         WHERE i.id = x.id`);
       await rows(tx, b.tokenUsages, `
         INSERT INTO aibridge_token_usages (id, interception_id, provider_response_id, input_tokens, output_tokens,
-          cache_read_input_tokens, cache_write_input_tokens, metadata, created_at)
+          cache_read_input_tokens, cache_write_input_tokens, metadata, created_at, cost_micros, priced, effective_group_id)
         SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, interception_id uuid, provider_response_id text, input_tokens bigint,
-          output_tokens bigint, cache_read_input_tokens bigint, cache_write_input_tokens bigint, metadata jsonb, created_at timestamptz)
+          output_tokens bigint, cache_read_input_tokens bigint, cache_write_input_tokens bigint, metadata jsonb, created_at timestamptz,
+          cost_micros bigint, priced boolean, effective_group_id uuid)
         ON CONFLICT (id) DO NOTHING`);
+      // The per-user, per-period totals budgets read (one row per user and period, never a sum).
+      await rows(tx, b.spend, `
+        INSERT INTO ai_spend_totals (user_id, period_start, spend_micros, updated_at)
+        SELECT x.user_id, x.period_start, x.micros, now() FROM jsonb_to_recordset($1::jsonb) AS x(user_id uuid, period_start timestamptz, micros bigint)
+        ON CONFLICT (user_id, period_start) DO UPDATE SET spend_micros = ai_spend_totals.spend_micros + EXCLUDED.spend_micros, updated_at = now()`);
       await rows(tx, b.userPrompts, `
         INSERT INTO aibridge_user_prompts (id, interception_id, provider_response_id, prompt, metadata, created_at)
         SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, interception_id uuid, provider_response_id text, prompt text,

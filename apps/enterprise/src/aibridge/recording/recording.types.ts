@@ -21,8 +21,15 @@ export interface InterceptionEndRow {
   metadata: Record<string, unknown>;
 }
 
-/** Rows are written exactly as the interceptions API later returns them. */
-export type TokenUsageRow = AIBridgeTokenUsage;
+/** Rows are written as the interceptions API later returns them, plus what budgets need. */
+export type TokenUsageRow = AIBridgeTokenUsage & { cost_micros: number; priced: boolean; effective_group_id: string | null };
+
+/** Spend to add to a user's total for a budget period. */
+export interface SpendRow {
+  user_id: string;
+  period_start: string;
+  micros: number;
+}
 
 export type UserPromptRow = AIBridgeUserPrompt;
 
@@ -50,7 +57,8 @@ export interface RecordingBatch {
   userPrompts: UserPromptRow[];
   toolUsages: ToolUsageRow[];
   seats: SeatRow[];
+  spend: SpendRow[];
 }
 
 export const batchSize = (b: RecordingBatch): number =>
-  b.interceptions.length + b.ends.length + b.tokenUsages.length + b.userPrompts.length + b.toolUsages.length + b.seats.length;
+  b.interceptions.length + b.ends.length + b.tokenUsages.length + b.userPrompts.length + b.toolUsages.length + b.seats.length + b.spend.length;
