@@ -44,6 +44,8 @@ const dollars = (micros: number) => `$${(micros / 1_000_000).toFixed(2)}`;
 export class BudgetEnforcer implements OnModuleInit {
   private readonly states = new Map<string, UserState>();
   private readonly loading = new Map<string, Promise<UserState>>();
+  /** The time budgets are judged at; replaceable so that tests can move to the next period. */
+  clock: () => Date = () => new Date();
 
   constructor(
     @Inject(DEPLOYMENT_CONFIG) private readonly config: DeploymentConfig,
@@ -61,12 +63,12 @@ export class BudgetEnforcer implements OnModuleInit {
     await this.pubsub.publish(BUDGETS_CHANNEL, userId ?? '');
   }
 
-  period(now = new Date()) {
+  period(now = this.clock()) {
     return budgetPeriod(this.config.aibridge.budgetPeriod, now);
   }
 
   /** Admits a request estimated to cost `estimateMicros`, or refuses it with 403 naming the budget. */
-  async reserve(userId: string, estimateMicros: number, now = new Date()): Promise<Reservation> {
+  async reserve(userId: string, estimateMicros: number, now = this.clock()): Promise<Reservation> {
     const period = this.period(now);
     const state = await this.state(userId, period.start.getTime(), now.getTime());
     const budget = state.budget;

@@ -107,7 +107,7 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
         cost_micros: e.cost.micros, priced: e.cost.priced, effective_group_id: e.cost.effectiveGroupId,
       });
     }
-    if (e.cost.micros > 0) this.rest.spend.push({ user_id: e.cost.userId, period_start: e.cost.periodStart.toISOString(), micros: e.cost.micros });
+    if (e.cost.micros > 0) this.addSpend(e.cost.userId, e.cost.periodStart.toISOString(), e.cost.micros);
     if (e.prompt !== undefined) {
       this.rest.userPrompts.push({ id: randomUUID(), interception_id: id, provider_response_id: rid, prompt: e.prompt, metadata: {}, created_at: at });
     }
@@ -190,12 +190,13 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
 
   /** Puts a failed batch back in front of what arrived meanwhile. */
   private requeue(b: RecordingBatch): void {
-    const later = this.starts;
+    const later = this.rest;
+    const laterStarts = this.starts;
     this.starts = new Map(b.interceptions.map((r) => [r.id, r]));
-    for (const [id, r] of later) this.starts.set(id, r);
+    for (const [id, r] of laterStarts) this.starts.set(id, r);
     // Ends that arrived for interceptions of the failed batch complete those rows directly.
     const ends: InterceptionEndRow[] = [];
-    for (const e of [...b.ends, ...this.rest.ends]) {
+    for (const e of [...b.ends, ...later.ends]) {
       const row = this.starts.get(e.id);
       if (row) {
         row.ended_at = e.ended_at;
@@ -205,14 +206,22 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
     this.rest = {
       interceptions: [],
       ends,
-      tokenUsages: [...b.tokenUsages, ...this.rest.tokenUsages],
-      userPrompts: [...b.userPrompts, ...this.rest.userPrompts],
-      toolUsages: [...b.toolUsages, ...this.rest.toolUsages],
+      tokenUsages: [...b.tokenUsages, ...later.tokenUsages],
+      userPrompts: [...b.userPrompts, ...later.userPrompts],
+      toolUsages: [...b.toolUsages, ...later.toolUsages],
       seats: [],
-      spend: [...b.spend, ...this.rest.spend],
+      spend: [],
     };
+    for (const s of [...b.spend, ...later.spend]) this.addSpend(s.user_id, s.period_start, s.micros);
     for (const s of b.seats) this.noteSeat(s.user_id, s.used_at);
     this.dropOverflow();
+  }
+
+  /** One row per user and period in a batch: the upsert may not touch a row twice. */
+  private addSpend(userId: string, periodStart: string, micros: number): void {
+    const row = this.rest.spend.find((s) => s.user_id === userId && s.period_start === periodStart);
+    if (row) row.micros += micros;
+    else this.rest.spend.push({ user_id: userId, period_start: periodStart, micros });
   }
 
   /** Keeps the latest use per user (ISO times of one format compare as strings). */
