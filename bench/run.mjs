@@ -113,7 +113,7 @@ const FAKE_OPENAI_KEY = 'sk-fake-openai';
  * The same requests straight to the fake provider and through the gateway, at a fixed rate, one
  * after the other: what the gateway adds to a blocking request, and to a stream's first byte.
  */
-async function measureGateway(base, fakeUrl, ownerToken, cfg) {
+async function measureGateway(base, fakeUrl, ownerToken, cfg, db) {
   const direct = { url: `${fakeUrl}/v1/chat/completions`, headers: { 'content-type': 'application/json', authorization: `Bearer ${FAKE_OPENAI_KEY}` } };
   const gateway = { url: `${base}/api/v2/aibridge/openai/v1/chat/completions`, headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerToken}` } };
   const run = async (what, target, body, firstByte) => {
@@ -123,16 +123,27 @@ async function measureGateway(base, fakeUrl, ownerToken, cfg) {
     console.log(`p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, errors ${r.errors}`);
     return r;
   };
+  const blocking = { direct: await run('chat straight to the fake', direct, CHAT_BODY, false), gateway: await run('chat through the gateway', gateway, CHAT_BODY, false) };
+  // The same with an AI budget enforced: a (generous) budget on the Everyone group, which the
+  // gateway picks up when its cached budget state expires (5 s).
+  await db.query(
+    `INSERT INTO group_ai_budgets (group_id, spend_limit_micros) SELECT id, 1000000000000 FROM organizations WHERE is_default
+     ON CONFLICT (group_id) DO UPDATE SET spend_limit_micros = EXCLUDED.spend_limit_micros`,
+  );
+  await new Promise((r) => setTimeout(r, 6000));
+  blocking.budgeted = await run('chat through the gateway, budget enforced', gateway, CHAT_BODY, false);
   const out = {
     rate: OVERHEAD_RATE,
-    blocking: { direct: await run('chat straight to the fake', direct, CHAT_BODY, false), gateway: await run('chat through the gateway', gateway, CHAT_BODY, false) },
+    blocking,
     firstByte: {
       direct: await run('stream first byte straight to the fake', direct, CHAT_STREAM_BODY, true),
       gateway: await run('stream first byte through the gateway', gateway, CHAT_STREAM_BODY, true),
     },
   };
   // Every gateway request above was intercepted, the warm-ups included.
-  out.gatewayRequests = (Math.round(OVERHEAD_RATE * Math.min(2, cfg.durationS)) + Math.round(OVERHEAD_RATE * cfg.durationS)) * 2 - out.blocking.gateway.errors - out.firstByte.gateway.errors;
+  out.gatewayRequests =
+    (Math.round(OVERHEAD_RATE * Math.min(2, cfg.durationS)) + Math.round(OVERHEAD_RATE * cfg.durationS)) * 3 -
+    out.blocking.gateway.errors - out.blocking.budgeted.errors - out.firstByte.gateway.errors;
   return out;
 }
 
@@ -424,7 +435,7 @@ async function main() {
       txns = await counter.settled();
     }
     if (s.id === 'gateway') {
-      results.gateway = await measureGateway(base, fake.url, tokens.owner, cfg);
+      results.gateway = await measureGateway(base, fake.url, tokens.owner, cfg, db);
       txns = await counter.settled();
     }
     process.stdout.write(`running ${s.letter}/${s.id}: ${s.method} ${s.path} (${cfg.connections} conns, ${cfg.warmupS} s warm-up + ${cfg.durationS} s)... `);

@@ -13,6 +13,7 @@ export const TARGETS = {
   gatewayAddedP99Ms: 5,
   gatewayFirstByteAddedMs: 2, // AI Bridge: added time to a stream's first byte (p50)
   gatewayReqPerSec: 1000, // intercepted and recorded requests per second
+  budgetAddedP50Ms: 0.5, // AI budgets: enforced vs not, same run
 };
 
 const fmt = (n, digits = 0) =>
@@ -50,6 +51,9 @@ export function deriveChecks(results) {
   if (g) {
     add('AI Bridge added latency p50 (blocking, 200 req/s)', g.blocking.gateway.p50 - g.blocking.direct.p50, 'ms', `<= ${TARGETS.gatewayAddedP50Ms} ms`, (v) => v <= TARGETS.gatewayAddedP50Ms);
     add('AI Bridge added latency p99 (blocking, 200 req/s)', g.blocking.gateway.p99 - g.blocking.direct.p99, 'ms', `<= ${TARGETS.gatewayAddedP99Ms} ms`, (v) => v <= TARGETS.gatewayAddedP99Ms);
+    if (g.blocking.budgeted) {
+      add('AI budget enforcement added latency p50', g.blocking.budgeted.p50 - g.blocking.gateway.p50, 'ms', `<= ${TARGETS.budgetAddedP50Ms} ms`, (v) => v <= TARGETS.budgetAddedP50Ms);
+    }
     add('AI Bridge added time to first byte p50 (streaming)', g.firstByte.gateway.p50 - g.firstByte.direct.p50, 'ms', `<= ${TARGETS.gatewayFirstByteAddedMs} ms`, (v) => v <= TARGETS.gatewayFirstByteAddedMs);
     if (g.records) {
       add('AI Bridge records lost (completed - recorded)', g.records.lost, 'rows', '0', (v) => v === 0);
@@ -91,7 +95,8 @@ export function markdown(results) {
   if (g) {
     lines.push(`AI Bridge, fixed rate ${g.rate} req/s, straight to the fake provider and through the gateway (milliseconds):`, '');
     lines.push('| measurement | direct p50 | gateway p50 | added | direct p99 | gateway p99 | added | errors |', '|---|--:|--:|--:|--:|--:|--:|--:|');
-    for (const [name, m] of [['blocking chat completion', g.blocking], ['stream: time to first byte', g.firstByte]]) {
+    const budgeted = g.blocking.budgeted ? [['blocking, budget enforced', { direct: g.blocking.direct, gateway: g.blocking.budgeted }]] : [];
+    for (const [name, m] of [['blocking chat completion', g.blocking], ...budgeted, ['stream: time to first byte', g.firstByte]]) {
       lines.push(
         `| ${name} | ${fmt(m.direct.p50, 2)} | ${fmt(m.gateway.p50, 2)} | ${fmt(m.gateway.p50 - m.direct.p50, 2)} | ${fmt(m.direct.p99, 2)} | ${fmt(m.gateway.p99, 2)} | ` +
           `${fmt(m.gateway.p99 - m.direct.p99, 2)} | ${m.direct.errors + m.gateway.errors} |`,
