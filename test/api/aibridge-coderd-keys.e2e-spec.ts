@@ -2,8 +2,9 @@
 // own authentication (GET /aibridge/coderd-keys/me with Coder-AI-Gateway-Key), the license gate.
 // Behaviour as Coder's enterprise/coderd/aigatewaycoderdkeys.go (reference §2, §7).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { AUDITOR, type AuditEntry, type Auditor } from '../../apps/coderd/src/audit/auditor.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AuditEntry } from '../../apps/coderd/src/audit/auditor.js';
+import { captureAudits } from '../support/audit.js';
 import { expectErrorBody } from '../support/error-body.js';
 import { api, createFirstUser, createUser, type FirstUser, type TestUser } from '../support/fixtures.js';
 import { testPublicKeysFile, uploadLicense, validLicense } from '../support/licenses.js';
@@ -84,13 +85,7 @@ describe('AI Gateway coderd keys', () => {
     userAdmin = await createUser(server, owner, { username: 'useradmin', siteRoles: ['user-admin'] });
     const res = await uploadLicense(server, owner.token, await validLicense({ aibridge: 1 }));
     if (res.status !== 201) throw new Error(`license upload failed: ${res.status} ${JSON.stringify(res.body)}`);
-    audits = [];
-    const hook = server.app.get<Auditor>(AUDITOR);
-    const record = hook.record.bind(hook);
-    jest.spyOn(hook, 'record').mockImplementation((entry: AuditEntry) => {
-      audits.push(entry);
-      record(entry);
-    });
+    audits = captureAudits(server);
   });
   afterEach(() => {
     audits.length = 0;

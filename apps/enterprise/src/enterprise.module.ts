@@ -32,7 +32,7 @@ export class EnterpriseModule {
           ],
         }),
         LicensesModule.register(),
-        GroupsModule.register(),
+        GroupsModule,
         MultiOrgModule.register(),
         AibridgeModule.register(),
       ],

@@ -61,3 +61,89 @@ export interface AIBridgeListInterceptionsResponse {
   count: number;
   results: AIBridgeInterception[];
 }
+
+/** A group's AI spend limit per budget period (Coder's codersdk.GroupAIBudget). No budget: unlimited. */
+export interface GroupAIBudget {
+  group_id: string;
+  /** In micros (1,000,000 = one unit of currency); 0 blocks all spend. */
+  spend_limit_micros: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `PUT /groups/{group}/ai/budget`. */
+export interface UpsertGroupAIBudgetRequest {
+  spend_limit_micros: number;
+}
+
+/**
+ * One user's AI spend limit, replacing their groups' budgets (Coder's codersdk.UserAIBudgetOverride).
+ * Spend counts against `group_id`, a group the user is a member of.
+ */
+export interface UserAIBudgetOverride {
+  user_id: string;
+  group_id: string;
+  spend_limit_micros: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `PUT /users/{user}/ai/budget`. */
+export interface UpsertUserAIBudgetOverrideRequest {
+  group_id: string;
+  spend_limit_micros: number;
+}
+
+// --- AI spend and model prices (GET /users/{user}/ai/spend, GET /groups/{group}/ai/spend,
+// --- GET /organizations/{org}/ai/spend/export, /api/experimental/ai/model-prices) ---
+
+/** The budget that applies to a user in the current period. */
+export interface AISpendBudget {
+  /** Micros (1,000,000 = one unit of currency) per period. */
+  spend_limit_micros: number;
+  /** The user's override (wins even when lower), or the highest budget among the user's groups. */
+  limit_source: 'user_override' | 'group';
+}
+
+/** Coder's UserAISpendStatus. Null budget and group: unlimited. Times are RFC 3339 (UTC). */
+export interface UserAISpendStatus {
+  user_id: string;
+  effective_group_id: string | null;
+  effective_budget: AISpendBudget | null;
+  current_spend_micros: number;
+  period_start: string;
+  /** Exclusive: when spend resets. */
+  period_end: string;
+}
+
+/** One member of a group with their budget (possibly from another group) and spend. */
+export interface GroupAISpendMember {
+  user_id: string;
+  username: string;
+  effective_group_id: string | null;
+  effective_budget: AISpendBudget | null;
+  current_spend_micros: number;
+}
+
+/** `GET /groups/{group}/ai/spend`: the period once, then the members the caller may see. */
+export interface GroupAISpendStatus {
+  period_start: string;
+  period_end: string;
+  members: GroupAISpendMember[];
+}
+
+/** The price of one model in micros per million tokens. */
+export interface AIModelPrice {
+  provider: 'openai' | 'anthropic';
+  model: string;
+  input_micros_per_mtok: number;
+  output_micros_per_mtok: number;
+  cache_read_micros_per_mtok: number;
+  cache_write_micros_per_mtok: number;
+}
+
+/** `POST /api/experimental/ai/model-prices`: at most 500 entries, each (provider, model) once. */
+export interface UpsertAIModelPricesRequest {
+  prices: AIModelPrice[];
+}
+// --- end of AI spend and model prices ---

@@ -92,9 +92,14 @@ export class GroupsService {
   }
 
   async get(actor: Actor, param: string): Promise<Group> {
+    return (await this.view(actor, [await this.resolve(actor, param)]))[0];
+  }
+
+  /** A `{group}` path parameter: a group id the caller may read (400 when not a UUID, else 404). */
+  async resolve(actor: Actor, param: string): Promise<GroupRow> {
     const group = await this.lookup(param);
     this.authz.requireRead(actor, groupObject(group));
-    return (await this.view(actor, [group]))[0];
+    return group;
   }
 
   async patch(actor: Actor, param: string, req: PatchGroupRequest): Promise<Group> {

@@ -6,6 +6,6 @@ import { ModelPricesService } from './model-prices.service.js';
 /** AI budgets: model prices, enforcement in the gateway, and (below) their management routes. */
 @Module({
   providers: [BudgetEnforcer, BudgetRepository, ModelPricesService],
-  exports: [BudgetEnforcer, ModelPricesService],
+  exports: [BudgetEnforcer, BudgetRepository, ModelPricesService],
 })
 export class BudgetsModule {}

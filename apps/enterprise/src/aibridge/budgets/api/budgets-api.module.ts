@@ -1,5 +1,20 @@
 import { Module } from '@nestjs/common';
+import { UsersModule } from '../../../../../coderd/src/users/users.module.js';
+import { GroupsModule } from '../../../groups/groups.module.js';
+import { BudgetsModule } from '../budgets.module.js';
+import { GroupAIBudgetController, UserAIBudgetOverrideController } from './budgets-api.controller.js';
+import { BudgetsApiRepository } from './budgets-api.repository.js';
+import { GroupBudgetsService } from './group-budgets.service.js';
+import { TemplateRbacGuard } from './template-rbac.guard.js';
+import { UserOverridesService } from './user-overrides.service.js';
 
-/** Placeholder until the budget routes are built. */
-@Module({})
+/**
+ * AI budget management (feature `aibridge`; group budgets also `template_rbac`): group budgets and
+ * per-user overrides. Every change is pushed to the gateway's enforcer (BudgetsModule) at once.
+ */
+@Module({
+  imports: [BudgetsModule, UsersModule, GroupsModule],
+  controllers: [GroupAIBudgetController, UserAIBudgetOverrideController],
+  providers: [BudgetsApiRepository, GroupBudgetsService, UserOverridesService, TemplateRbacGuard],
+})
 export class BudgetsApiModule {}

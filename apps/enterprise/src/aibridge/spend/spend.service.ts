@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { rfc3339 } from '../../../../../libs/entitlements/src/compute.js';
+import type { Actor } from '../../../../../libs/httpapi/src/auth-decorators.js';
+import { AuthzService } from '../../../../coderd/src/auth/authz.service.js';
+import { UsersService } from '../../../../coderd/src/users/users.service.js';
+import { GroupsService } from '../../groups/groups.service.js';
+import { BudgetEnforcer } from '../budgets/budget-enforcer.service.js';
+import { BudgetRepository } from '../budgets/budget.repository.js';
+import type { AISpendBudget, GroupAISpendMember, GroupAISpendStatus, UserAISpendStatus } from './spend.dto.js';
+import { SPEND_MEMBER_FILTER_COLUMNS, SpendRepository, type GroupSpendRow } from './spend.repository.js';
+
+/** Budgets and spend in the current period, for one user or for a group's members. */
+@Injectable()
+export class SpendService {
+  constructor(
+    private readonly repo: SpendRepository,
+    private readonly budgets: BudgetRepository,
+    private readonly enforcer: BudgetEnforcer,
+    private readonly users: UsersService,
+    private readonly groups: GroupsService,
+    private readonly authz: AuthzService,
+  ) {}
+
+  /** Readable by whoever may read the user (the user themselves, owners, auditors, admins). */
+  async userSpend(actor: Actor, userParam: string, now = new Date()): Promise<UserAISpendStatus> {
+    const user = await this.users.resolve(actor, userParam);
+    const period = this.enforcer.period(now);
+    const { budget, spendMicros } = await this.budgets.budgetAndSpend(user.id, period.start);
+    return {
+      user_id: user.id,
+      effective_group_id: budget?.groupId ?? null,
+      effective_budget: budget ? { spend_limit_micros: budget.limitMicros, limit_source: budget.source } : null,
+      current_spend_micros: spendMicros,
+      period_start: rfc3339(period.start.getTime()),
+      period_end: rfc3339(period.end.getTime()),
+    };
+  }
+
+  /**
+   * A group route like the others under /groups/{group}: it needs template_rbac besides aibridge
+   * (the route's own gate), checked first. The group must be readable (404 otherwise); its members
+   * are those the caller may read as group members (one statement for all of them).
+   */
+  async groupSpend(actor: Actor, groupParam: string, now = new Date()): Promise<GroupAISpendStatus> {
+    const group = await this.groups.resolve(actor, groupParam);
+    const period = this.enforcer.period(now);
+    const visible = this.authz.sqlFilter(actor, 'read', 'group_member', SPEND_MEMBER_FILTER_COLUMNS);
+    const rows = await this.repo.groupSpend(group.id, period.start, visible);
+    return {
+      period_start: rfc3339(period.start.getTime()),
+      period_end: rfc3339(period.end.getTime()),
+      members: rows.map(toMember),
+    };
+  }
+}
+
+/** The override wins (even when lower); else the highest group budget; else unlimited. */
+function toMember(r: GroupSpendRow): GroupAISpendMember {
+  let groupId: string | null = null;
+  let budget: AISpendBudget | null = null;
+  if (r.override_limit !== null) {
+    groupId = r.override_group_id;
+    budget = { spend_limit_micros: Number(r.override_limit), limit_source: 'user_override' };
+  } else if (r.group_limit !== null) {
+    groupId = r.group_group_id;
+    budget = { spend_limit_micros: Number(r.group_limit), limit_source: 'group' };
+  }
+  return { user_id: r.user_id, username: r.username, effective_group_id: groupId, effective_budget: budget, current_spend_micros: Number(r.spend_micros) };
+}
