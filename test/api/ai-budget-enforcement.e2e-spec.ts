@@ -5,10 +5,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import OpenAI from 'openai';
 import { BudgetEnforcer } from '../../apps/enterprise/src/aibridge/budgets/budget-enforcer.service.js';
 import { InterceptionRecorder } from '../../apps/enterprise/src/aibridge/recording/recorder.service.js';
-import { FAKE_OPENAI_KEY, FAKE_USAGE, startFakeLlm, type FakeLlm } from '../support/fake-llm.mjs';
-import { createFirstUser, createUser, type FirstUser } from '../support/fixtures.js';
-import { testPublicKeysFile, uploadLicense, validLicense } from '../support/licenses.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { FAKE_USAGE, startFakeLlm, type FakeLlm } from '../support/fake-llm.mjs';
+import { bridgeEnv, startBridge } from '../support/aibridge.js';
+import { createUser, type FirstUser } from '../support/fixtures.js';
+import type { TestServer } from '../support/test-server.js';
 
 /** A shipped price (micros per million tokens): gpt-4.1-mini is $0.40 in, $1.60 out, $0.10 cached in. */
 const MODEL = 'gpt-4.1-mini';
@@ -27,17 +27,8 @@ describe('AI budget enforcement in the gateway', () => {
 
   beforeAll(async () => {
     fake = await startFakeLlm();
-    server = await startTestServer({
-      env: {
-        CODER_LICENSE_PUBLIC_KEYS: await testPublicKeysFile(),
-        CODER_AIBRIDGE_ENABLED: 'true',
-        CODER_AIBRIDGE_OPENAI_KEY: FAKE_OPENAI_KEY,
-        CODER_AIBRIDGE_OPENAI_BASE_URL: `${fake.url}/v1`,
-      },
-    });
-    owner = await createFirstUser(server);
+    ({ server, owner } = await startBridge(await bridgeEnv(fake), { aibridge: 1, template_rbac: 1 }));
     orgId = owner.orgId;
-    expect((await uploadLicense(server, owner.token, await validLicense({ aibridge: 1, template_rbac: 1 }))).status).toBe(201);
   });
   afterAll(async () => {
     await server.close();

@@ -23,9 +23,9 @@ import {
   startFakeLlm,
   type FakeLlm,
 } from '../support/fake-llm.mjs';
-import { api, createFirstUser, createUser, type FirstUser, type TestUser } from '../support/fixtures.js';
-import { testPublicKeysFile, uploadLicense, validLicense } from '../support/licenses.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { bridgeEnv, startBridge } from '../support/aibridge.js';
+import { api, type FirstUser, type TestUser } from '../support/fixtures.js';
+import type { TestServer } from '../support/test-server.js';
 
 const ROOT = '/api/v2/aibridge';
 const CLAUDE = 'claude-sonnet-4-6';
@@ -111,31 +111,6 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, first = ''
     if (done) return text + decoder.decode();
     text += decoder.decode(value, { stream: true });
   }
-}
-
-/** Environment of an AI Bridge server whose OpenAI and Anthropic providers are the fake. */
-async function bridgeEnv(fake: FakeLlm, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  return {
-    CODER_LICENSE_PUBLIC_KEYS: await testPublicKeysFile(),
-    CODER_AIBRIDGE_ENABLED: 'true',
-    CODER_AIBRIDGE_OPENAI_KEY: FAKE_OPENAI_KEY,
-    CODER_AIBRIDGE_OPENAI_BASE_URL: `${fake.url}/v1`,
-    CODER_AIBRIDGE_ANTHROPIC_KEY: FAKE_ANTHROPIC_KEY,
-    CODER_AIBRIDGE_ANTHROPIC_BASE_URL: fake.url,
-    ...extra,
-  };
-}
-
-/** A server with an owner, and (unless `license: false`) an AI Bridge license. */
-async function startBridge(env: Record<string, string>, license = true): Promise<{ server: TestServer; owner: FirstUser; member: TestUser }> {
-  const server = await startTestServer({ env });
-  const owner = await createFirstUser(server);
-  const member = await createUser(server, owner);
-  if (license) {
-    const res = await uploadLicense(server, owner.token, await validLicense({ aibridge: 1 }));
-    if (res.status !== 201) throw new Error(`license upload failed: ${res.status} ${JSON.stringify(res.body)}`);
-  }
-  return { server, owner, member };
 }
 
 /** One sample of a Prometheus text exposition: the value of `name` with exactly these labels. */
@@ -732,7 +707,7 @@ describe('AI Bridge gateway in operation', () => {
     }
 
     it('no license: every gateway and management route is 403 Premium; nothing reaches the provider', async () => {
-      const { server, owner: o } = await startBridge(await bridgeEnv(fake), false);
+      const { server, owner: o } = await startBridge(await bridgeEnv(fake), null);
       try {
         const answers = await gatedAnswers(server, o.token);
         expect(answers).toEqual(GATED.map(([method, path]) => ({ route: `${method} ${path}`, status: 403, body: { message: PREMIUM } })));

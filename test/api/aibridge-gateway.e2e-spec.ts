@@ -15,9 +15,9 @@ import {
   startFakeLlm,
   type FakeLlm,
 } from '../support/fake-llm.mjs';
-import { api, createFirstUser, createUser, type FirstUser, type TestUser } from '../support/fixtures.js';
-import { testPublicKeysFile, uploadLicense, validLicense } from '../support/licenses.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { bridgeEnv, startBridge } from '../support/aibridge.js';
+import { api, createUser, type FirstUser, type TestUser } from '../support/fixtures.js';
+import type { TestServer } from '../support/test-server.js';
 
 const keyId = (token: string) => token.split('-')[0];
 const CHAT_MODEL = 'gpt-4.1-mini';
@@ -54,24 +54,13 @@ describe('AI Bridge gateway', () => {
 
   beforeAll(async () => {
     fake = await startFakeLlm();
-    server = await startTestServer({
-      env: {
-        CODER_LICENSE_PUBLIC_KEYS: await testPublicKeysFile(),
-        CODER_AIBRIDGE_ENABLED: 'true',
-        CODER_AIBRIDGE_OPENAI_KEY: FAKE_OPENAI_KEY,
-        CODER_AIBRIDGE_OPENAI_BASE_URL: `${fake.url}/v1`,
-        CODER_AIBRIDGE_ANTHROPIC_KEY: FAKE_ANTHROPIC_KEY,
-        CODER_AIBRIDGE_ANTHROPIC_BASE_URL: fake.url,
-        CODER_AIBRIDGE_PROVIDER_0_TYPE: 'anthropic',
-        CODER_AIBRIDGE_PROVIDER_0_NAME: 'anthropic-corp',
-        CODER_AIBRIDGE_PROVIDER_0_KEY: FAKE_ANTHROPIC_KEY,
-        CODER_AIBRIDGE_PROVIDER_0_BASE_URL: fake.url,
-      },
+    const env = await bridgeEnv(fake, {
+      CODER_AIBRIDGE_PROVIDER_0_TYPE: 'anthropic',
+      CODER_AIBRIDGE_PROVIDER_0_NAME: 'anthropic-corp',
+      CODER_AIBRIDGE_PROVIDER_0_KEY: FAKE_ANTHROPIC_KEY,
+      CODER_AIBRIDGE_PROVIDER_0_BASE_URL: fake.url,
     });
-    owner = await createFirstUser(server);
-    member = await createUser(server, owner);
-    const res = await uploadLicense(server, owner.token, await validLicense({ aibridge: 1, ai_governance_user_limit: 10 }));
-    expect(res.status).toBe(201);
+    ({ server, owner, member } = await startBridge(env, { aibridge: 1, ai_governance_user_limit: 10 }));
   });
   afterAll(async () => {
     await server.close();

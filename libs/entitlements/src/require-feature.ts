@@ -10,13 +10,15 @@ export const REQUIRED_FEATURE = 'coder:required-feature';
 
 /**
  * A licensed route: mounted always, answering 403 "<Feature> is a Premium feature. Contact sales!"
- * until a license entitles the feature. Usable on a controller class or a single handler.
+ * until a license entitles the feature. Usable on a controller class or a single handler. With
+ * several features (AI budgets of a group: `template_rbac` and `aibridge`) all are required, and the
+ * refusal names the first one missing.
  */
-export const RequireFeature = (feature: FeatureName) =>
+export const RequireFeature = (...features: [FeatureName, ...FeatureName[]]) =>
   applyDecorators(
-    SetMetadata(REQUIRED_FEATURE, feature),
-    ApiExtension('x-coder-feature', feature),
-    ApiResponse({ status: 403, description: `Forbidden, or the license does not entitle "${feature}".`, type: ErrorBodyDto }),
+    SetMetadata(REQUIRED_FEATURE, features),
+    ApiExtension('x-coder-feature', features.length === 1 ? features[0] : features),
+    ApiResponse({ status: 403, description: `Forbidden, or the license does not entitle ${features.map((f) => `"${f}"`).join(' and ')}.`, type: ErrorBodyDto }),
   );
 
 /** Coder's message; when a license does entitle the feature, the detail says it is switched off instead. */
@@ -28,7 +30,7 @@ export function premiumFeatureError(feature: FeatureName, entitledButOff = false
 /** Global guard, after authentication: reads cached entitlements only (no database query). */
 @Injectable()
 export class FeatureGuard implements CanActivate {
-  private readonly features = new WeakMap<object, FeatureName | null>();
+  private readonly features = new WeakMap<object, readonly FeatureName[]>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -37,14 +39,17 @@ export class FeatureGuard implements CanActivate {
 
   canActivate(ctx: ExecutionContext): boolean {
     const handler = ctx.getHandler();
-    let feature = this.features.get(handler);
-    if (feature === undefined) {
-      feature = this.reflector.getAllAndOverride<FeatureName | undefined>(REQUIRED_FEATURE, [handler, ctx.getClass()]) ?? null;
-      this.features.set(handler, feature);
+    let features = this.features.get(handler);
+    if (features === undefined) {
+      features = this.reflector.getAllAndOverride<FeatureName[] | undefined>(REQUIRED_FEATURE, [handler, ctx.getClass()]) ?? [];
+      this.features.set(handler, features);
     }
-    if (feature && !this.entitlements.isEnabled(feature)) {
-      throw premiumFeatureError(feature, this.entitlements.current().features[feature]?.entitlement !== 'not_entitled');
+    for (const feature of features) {
+      if (!this.entitlements.isEnabled(feature)) {
+        throw premiumFeatureError(feature, this.entitlements.current().features[feature]?.entitlement !== 'not_entitled');
+      }
     }
     return true;
   }
+
 }

@@ -48,7 +48,7 @@ export class RouteAuthAudit implements OnModuleInit {
         if (subs === undefined) continue;
         const method = METHODS[this.reflector.get<number>(METHOD_METADATA, handler)] ?? '?';
         const auth = this.reflector.getAllAndOverride<string | undefined>(AUTH_KIND, [handler, cls]) ?? '';
-        const feature = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_FEATURE, [handler, cls]) ?? '';
+        const feature = (this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_FEATURE, [handler, cls]) ?? []).join(',');
         // A handler may serve several paths.
         for (const sub of Array.isArray(subs) ? subs : [subs]) {
           const path = '/' + [base, sub].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');

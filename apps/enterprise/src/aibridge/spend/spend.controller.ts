@@ -1,4 +1,4 @@
-import { applyDecorators, Controller, Get, HttpCode, Param, Req, Res, UseGuards } from '@nestjs/common';
+import { applyDecorators, Controller, Get, HttpCode, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequireFeature } from '../../../../../libs/entitlements/src/require-feature.js';
 import { Authenticated, CurrentActor, type Actor } from '../../../../../libs/httpapi/src/auth-decorators.js';
@@ -8,7 +8,6 @@ import { queryParam, type AnyRequest } from '../../../../../libs/httpapi/src/htt
 import { EXPORT_COLUMNS, MAX_EXPORT_DAYS, SpendExportService } from './spend-export.service.js';
 import { GroupAISpendStatus, UserAISpendStatus } from './spend.dto.js';
 import { SpendService } from './spend.service.js';
-import { TemplateRbacGuard } from '../budgets/api/template-rbac.guard.js';
 
 /**
  * A GET answering text/csv. Not @Endpoint: its documented 200 is always JSON, and @ApiProduces would
@@ -54,8 +53,7 @@ export class UserSpendController {
 /** The AI budgets and spend of a group's members. */
 @ApiTags('Enterprise')
 @Authenticated()
-@RequireFeature('aibridge')
-@UseGuards(TemplateRbacGuard)
+@RequireFeature('aibridge', 'template_rbac')
 @Controller('api/v2/groups/:group/ai/spend')
 export class GroupSpendController {
   constructor(private readonly spend: SpendService) {}

@@ -1,11 +1,10 @@
-import { Body, Controller, Param, UseGuards } from '@nestjs/common';
+import { Body, Controller, Param } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireFeature } from '../../../../../../libs/entitlements/src/require-feature.js';
 import { Authenticated, CurrentActor, type Actor } from '../../../../../../libs/httpapi/src/auth-decorators.js';
 import { Endpoint } from '../../../../../../libs/httpapi/src/endpoint.js';
 import { GroupAIBudget, UpsertGroupAIBudgetRequest, UpsertUserAIBudgetOverrideRequest, UserAIBudgetOverride } from './budgets-api.dto.js';
 import { GroupBudgetsService } from './group-budgets.service.js';
-import { TemplateRbacGuard } from './template-rbac.guard.js';
 import { UserOverridesService } from './user-overrides.service.js';
 
 const BOTH_FEATURES = 'Needs the `template_rbac` and `aibridge` features.';
@@ -13,8 +12,7 @@ const BOTH_FEATURES = 'Needs the `template_rbac` and `aibridge` features.';
 /** A group's AI budget: what each of its members may spend per budget period. */
 @ApiTags('Enterprise')
 @Authenticated()
-@RequireFeature('aibridge')
-@UseGuards(TemplateRbacGuard)
+@RequireFeature('aibridge', 'template_rbac')
 @ApiParam({ name: 'group', description: 'Group ID.', format: 'uuid' })
 @Controller('api/v2/groups/:group/ai/budget')
 export class GroupAIBudgetController {

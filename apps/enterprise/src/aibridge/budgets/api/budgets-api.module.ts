@@ -5,7 +5,6 @@ import { BudgetsModule } from '../budgets.module.js';
 import { GroupAIBudgetController, UserAIBudgetOverrideController } from './budgets-api.controller.js';
 import { BudgetsApiRepository } from './budgets-api.repository.js';
 import { GroupBudgetsService } from './group-budgets.service.js';
-import { TemplateRbacGuard } from './template-rbac.guard.js';
 import { UserOverridesService } from './user-overrides.service.js';
 
 /**
@@ -15,6 +14,6 @@ import { UserOverridesService } from './user-overrides.service.js';
 @Module({
   imports: [BudgetsModule, UsersModule, GroupsModule],
   controllers: [GroupAIBudgetController, UserAIBudgetOverrideController],
-  providers: [BudgetsApiRepository, GroupBudgetsService, UserOverridesService, TemplateRbacGuard],
+  providers: [BudgetsApiRepository, GroupBudgetsService, UserOverridesService],
 })
 export class BudgetsApiModule {}
