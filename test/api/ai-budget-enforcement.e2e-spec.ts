@@ -1,10 +1,12 @@
 // AI budgets enforced by the gateway: spend accounting per usage, the 403 that names the budget, a
 // new period, overrides, a zero budget, unpriced models, and concurrent requests that must not
 // overshoot (reservations).
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import OpenAI from 'openai';
 import { BudgetEnforcer } from '../../apps/enterprise/src/aibridge/budgets/budget-enforcer.service.js';
 import { InterceptionRecorder } from '../../apps/enterprise/src/aibridge/recording/recorder.service.js';
+import { RecordingRepository } from '../../apps/enterprise/src/aibridge/recording/recording.repository.js';
 import { FAKE_USAGE, startFakeLlm, type FakeLlm } from '../support/fake-llm.mjs';
 import { bridgeEnv, startBridge } from '../support/aibridge.js';
 import { createUser, type FirstUser } from '../support/fixtures.js';
@@ -188,6 +190,26 @@ describe('AI budget enforcement in the gateway', () => {
       { cost_micros: '0', priced: false },
     ]);
     expect(await spendOf(user.id)).toBe('0');
+  });
+
+  it('a batch written twice (a retry after an unknown commit outcome) adds its spend once', async () => {
+    const user = await createUser(server, owner);
+    const [i] = await server.sql<{ id: string }>(
+      `INSERT INTO aibridge_interceptions (id, initiator_id, provider, model, started_at) VALUES (gen_random_uuid(), $1, 'openai', $2, now()) RETURNING id`,
+      [user.id, MODEL],
+    );
+    const period = enforcer().period().start.toISOString();
+    const usage = {
+      id: randomUUID(), interception_id: i.id, provider_response_id: 'r1', input_tokens: 1, output_tokens: 1, cache_read_input_tokens: 0,
+      cache_write_input_tokens: 0, metadata: {}, created_at: new Date().toISOString(), cost_micros: 77, priced: true, effective_group_id: null,
+      spend_user_id: user.id, spend_period_start: period,
+    };
+    const batch = { interceptions: [], ends: [], tokenUsages: [usage], userPrompts: [], toolUsages: [], seats: [] };
+    const repo = server.app.get(RecordingRepository, { strict: false });
+    await repo.write(batch);
+    await repo.write(batch);
+    expect(await spendOf(user.id)).toBe('77');
+    expect(await server.sql('SELECT id FROM aibridge_token_usages WHERE interception_id = $1', [i.id])).toEqual([{ id: usage.id }]);
   });
 
   it('20 concurrent requests against a budget that fits about 5: recorded spend stays within the limit', async () => {

@@ -183,6 +183,8 @@ describe('InterceptionRecorder: rows', () => {
           cost_micros: 0,
           priced: false,
           effective_group_id: null,
+          spend_user_id: U1,
+          spend_period_start: '2025-10-01T00:00:00.000Z',
           created_at: created,
         },
       ],
@@ -192,7 +194,6 @@ describe('InterceptionRecorder: rows', () => {
         { id: anyId(), interception_id: id(1), provider_response_id: 'chatcmpl-1', provider_tool_call_id: 'call_b', tool: 'list_dir', input: '{}', metadata: {}, created_at: created },
       ],
       seats: [{ user_id: U1, used_at: '2025-10-14T10:00:00.000Z' }],
-      spend: [],
     };
     expect(repo.attempts).toEqual([expected]);
     expect(repo.written).toEqual([expected]);
@@ -230,9 +231,8 @@ describe('InterceptionRecorder: rows', () => {
         userPrompts: [],
         toolUsages: [],
         seats: [{ user_id: U1, used_at: iso(0) }],
-        spend: [],
-      },
-      { interceptions: [], ends: [{ id: id(1), ended_at: iso(1_000), metadata: { upstream_status: 529 } }], tokenUsages: [], userPrompts: [], toolUsages: [], seats: [], spend: [] },
+        },
+      { interceptions: [], ends: [{ id: id(1), ended_at: iso(1_000), metadata: { upstream_status: 529 } }], tokenUsages: [], userPrompts: [], toolUsages: [], seats: [] },
     ]);
   });
 

@@ -39,7 +39,7 @@ const MAX_BACKOFF_MS = 5_000;
 const MAX_PENDING = 500_000;
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
-const emptyBatch = (): RecordingBatch => ({ interceptions: [], ends: [], tokenUsages: [], userPrompts: [], toolUsages: [], seats: [], spend: [] });
+const emptyBatch = (): RecordingBatch => ({ interceptions: [], ends: [], tokenUsages: [], userPrompts: [], toolUsages: [], seats: [] });
 
 /**
  * Records interceptions off the request path: calls only queue rows; a timer writes them in
@@ -105,9 +105,9 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
         id: randomUUID(), interception_id: id, provider_response_id: rid, input_tokens: u.input, output_tokens: u.output,
         cache_read_input_tokens: u.cacheRead, cache_write_input_tokens: u.cacheWrite, metadata: u.metadata, created_at: at,
         cost_micros: e.cost.micros, priced: e.cost.priced, effective_group_id: e.cost.effectiveGroupId,
+        spend_user_id: e.cost.userId, spend_period_start: e.cost.periodStart.toISOString(),
       });
     }
-    if (e.cost.micros > 0) this.addSpend(e.cost.userId, e.cost.periodStart.toISOString(), e.cost.micros);
     if (e.prompt !== undefined) {
       this.rest.userPrompts.push({ id: randomUUID(), interception_id: id, provider_response_id: rid, prompt: e.prompt, metadata: {}, created_at: at });
     }
@@ -210,18 +210,9 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
       userPrompts: [...b.userPrompts, ...later.userPrompts],
       toolUsages: [...b.toolUsages, ...later.toolUsages],
       seats: [],
-      spend: [],
     };
-    for (const s of [...b.spend, ...later.spend]) this.addSpend(s.user_id, s.period_start, s.micros);
     for (const s of b.seats) this.noteSeat(s.user_id, s.used_at);
     this.dropOverflow();
-  }
-
-  /** One row per user and period in a batch: the upsert may not touch a row twice. */
-  private addSpend(userId: string, periodStart: string, micros: number): void {
-    const row = this.rest.spend.find((s) => s.user_id === userId && s.period_start === periodStart);
-    if (row) row.micros += micros;
-    else this.rest.spend.push({ user_id: userId, period_start: periodStart, micros });
   }
 
   /** Keeps the latest use per user (ISO times of one format compare as strings). */

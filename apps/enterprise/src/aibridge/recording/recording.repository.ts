@@ -26,17 +26,26 @@ export class RecordingRepository {
         UPDATE aibridge_interceptions i SET ended_at = x.ended_at, metadata = i.metadata || x.metadata
         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, ended_at timestamptz, metadata jsonb)
         WHERE i.id = x.id`);
+      // A usage adds its cost to the user's period total only when its row is new, so a batch
+      // written again after an ambiguous failure counts nothing twice.
       await rows(tx, b.tokenUsages, `
-        INSERT INTO aibridge_token_usages (id, interception_id, provider_response_id, input_tokens, output_tokens,
-          cache_read_input_tokens, cache_write_input_tokens, metadata, created_at, cost_micros, priced, effective_group_id)
-        SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, interception_id uuid, provider_response_id text, input_tokens bigint,
-          output_tokens bigint, cache_read_input_tokens bigint, cache_write_input_tokens bigint, metadata jsonb, created_at timestamptz,
-          cost_micros bigint, priced boolean, effective_group_id uuid)
-        ON CONFLICT (id) DO NOTHING`);
-      // The per-user, per-period totals budgets read (one row per user and period, never a sum).
-      await rows(tx, b.spend, `
+        WITH input AS (
+          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, interception_id uuid, provider_response_id text, input_tokens bigint,
+            output_tokens bigint, cache_read_input_tokens bigint, cache_write_input_tokens bigint, metadata jsonb, created_at timestamptz,
+            cost_micros bigint, priced boolean, effective_group_id uuid, spend_user_id uuid, spend_period_start timestamptz)
+        ), inserted AS (
+          INSERT INTO aibridge_token_usages (id, interception_id, provider_response_id, input_tokens, output_tokens,
+            cache_read_input_tokens, cache_write_input_tokens, metadata, created_at, cost_micros, priced, effective_group_id)
+          SELECT id, interception_id, provider_response_id, input_tokens, output_tokens, cache_read_input_tokens,
+            cache_write_input_tokens, metadata, created_at, cost_micros, priced, effective_group_id FROM input
+          ON CONFLICT (id) DO NOTHING
+          RETURNING id, cost_micros
+        )
         INSERT INTO ai_spend_totals (user_id, period_start, spend_micros, updated_at)
-        SELECT x.user_id, x.period_start, x.micros, now() FROM jsonb_to_recordset($1::jsonb) AS x(user_id uuid, period_start timestamptz, micros bigint)
+        SELECT i.spend_user_id, i.spend_period_start, sum(n.cost_micros), now()
+        FROM inserted n JOIN input i ON i.id = n.id
+        WHERE n.cost_micros > 0
+        GROUP BY i.spend_user_id, i.spend_period_start
         ON CONFLICT (user_id, period_start) DO UPDATE SET spend_micros = ai_spend_totals.spend_micros + EXCLUDED.spend_micros, updated_at = now()`);
       await rows(tx, b.userPrompts, `
         INSERT INTO aibridge_user_prompts (id, interception_id, provider_response_id, prompt, metadata, created_at)

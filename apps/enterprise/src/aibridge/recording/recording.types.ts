@@ -21,15 +21,17 @@ export interface InterceptionEndRow {
   metadata: Record<string, unknown>;
 }
 
-/** Rows are written as the interceptions API later returns them, plus what budgets need. */
-export type TokenUsageRow = AIBridgeTokenUsage & { cost_micros: number; priced: boolean; effective_group_id: string | null };
-
-/** Spend to add to a user's total for a budget period. */
-export interface SpendRow {
-  user_id: string;
-  period_start: string;
-  micros: number;
-}
+/**
+ * Rows are written as the interceptions API later returns them, plus what budgets need: the cost, the
+ * group it counts against, and the user and period whose total it adds to (not stored on the row).
+ */
+export type TokenUsageRow = AIBridgeTokenUsage & {
+  cost_micros: number;
+  priced: boolean;
+  effective_group_id: string | null;
+  spend_user_id: string;
+  spend_period_start: string;
+};
 
 export type UserPromptRow = AIBridgeUserPrompt;
 
@@ -57,8 +59,7 @@ export interface RecordingBatch {
   userPrompts: UserPromptRow[];
   toolUsages: ToolUsageRow[];
   seats: SeatRow[];
-  spend: SpendRow[];
 }
 
 export const batchSize = (b: RecordingBatch): number =>
-  b.interceptions.length + b.ends.length + b.tokenUsages.length + b.userPrompts.length + b.toolUsages.length + b.seats.length + b.spend.length;
+  b.interceptions.length + b.ends.length + b.tokenUsages.length + b.userPrompts.length + b.toolUsages.length + b.seats.length;
