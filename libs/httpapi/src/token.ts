@@ -14,12 +14,13 @@ export function extractToken(req: AnyRequest): string | undefined {
   if (fromQuery) return fromQuery;
   const fromHeader = header(req, SESSION_TOKEN_HEADER);
   if (fromHeader) return fromHeader;
+  return bearerToken(req) || queryParam(req, 'access_token') || undefined;
+}
+
+/** The token of an `Authorization: Bearer <token>` header; any other scheme is ignored. */
+export function bearerToken(req: AnyRequest): string | undefined {
   const authz = header(req, 'authorization');
-  if (authz) {
-    const m = /^bearer\s+(\S+)\s*$/i.exec(authz);
-    if (m) return m[1];
-  }
-  return queryParam(req, 'access_token') || undefined;
+  return authz ? /^bearer\s+(\S+)\s*$/i.exec(authz)?.[1] : undefined;
 }
 
 export interface ParsedToken {

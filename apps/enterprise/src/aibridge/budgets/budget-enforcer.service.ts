@@ -11,7 +11,7 @@ const BUDGETS_CHANNEL = 'aibridge_budgets';
  * How long a user's budget and recorded spend are trusted before being read again. Spend made
  * through this replica counts at once; spend made through other replicas shows up within this time.
  */
-export const BUDGET_STATE_TTL_MS = 5_000;
+const BUDGET_STATE_TTL_MS = 5_000;
 const MAX_USERS = 100_000;
 
 interface UserState {

@@ -9,37 +9,49 @@ export interface EffectiveBudget {
   groupName: string;
 }
 
+/** The columns EFFECTIVE_BUDGET_SQL yields (bigints as text). */
+export interface EffectiveBudgetColumns {
+  limit_micros: string | null;
+  source: EffectiveBudget['source'] | null;
+  group_id: string | null;
+  group_name: string | null;
+}
+
+/**
+ * The one definition of a user's effective budget, as a LATERAL subquery over `userColumn`: their
+ * override (even when lower), else the highest budget among their groups (the Everyone group
+ * included; ties by group id), else no row (unlimited). The gateway and the spend reports share it.
+ */
+export const EFFECTIVE_BUDGET_SQL = (userColumn: string) => `
+  SELECT c.limit_micros, c.source, c.group_id, c.group_name FROM (
+    SELECT o.spend_limit_micros AS limit_micros, 'user_override' AS source, o.group_id, g.name AS group_name, 0 AS rank
+      FROM user_ai_budget_overrides o JOIN groups g ON g.id = o.group_id WHERE o.user_id = ${userColumn}
+    UNION ALL
+    SELECT b.spend_limit_micros, 'group', b.group_id, g.name, 1
+      FROM group_ai_budgets b
+      JOIN group_members_expanded m ON m.group_id = b.group_id AND m.user_id = ${userColumn}
+      JOIN groups g ON g.id = b.group_id
+  ) c ORDER BY c.rank, c.limit_micros DESC, c.group_id LIMIT 1`;
+
+export function toEffectiveBudget(r: EffectiveBudgetColumns): EffectiveBudget | undefined {
+  if (r.limit_micros === null || r.source === null || r.group_id === null) return undefined;
+  return { limitMicros: Number(r.limit_micros), source: r.source, groupId: r.group_id, groupName: r.group_name ?? '' };
+}
+
 /** The budget state the gateway needs for one user, read in one round trip. */
 @Injectable()
 export class BudgetRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /**
-   * The user's effective budget (their override, else the highest budget of their groups, the
-   * Everyone group included; none: unlimited) and their recorded spend in the period.
-   */
+  /** The user's effective budget (undefined: unlimited) and their recorded spend in the period. */
   async budgetAndSpend(userId: string, periodStart: Date): Promise<{ budget?: EffectiveBudget; spendMicros: number }> {
-    const rows: Array<{ kind: string; limit_micros: string | null; source: string | null; group_id: string | null; group_name: string | null }> = await this.ds.query(
-      `(SELECT 'budget' AS kind, o.spend_limit_micros AS limit_micros, 'user_override' AS source, o.group_id, g.name AS group_name
-          FROM user_ai_budget_overrides o JOIN groups g ON g.id = o.group_id WHERE o.user_id = $1)
-       UNION ALL
-       (SELECT 'budget', b.spend_limit_micros, 'group', b.group_id, g.name
-          FROM group_ai_budgets b
-          JOIN group_members_expanded m ON m.group_id = b.group_id AND m.user_id = $1
-          JOIN groups g ON g.id = b.group_id
-         ORDER BY b.spend_limit_micros DESC, b.group_id LIMIT 1)
-       UNION ALL
-       (SELECT 'spend', s.spend_micros, NULL, NULL, NULL FROM ai_spend_totals s WHERE s.user_id = $1 AND s.period_start = $2)`,
+    const [row]: Array<EffectiveBudgetColumns & { spend_micros: string }> = await this.ds.query(
+      `SELECT eb.*, COALESCE(s.spend_micros, 0) AS spend_micros
+         FROM (SELECT $1::uuid AS user_id) u
+         LEFT JOIN LATERAL (${EFFECTIVE_BUDGET_SQL('u.user_id')}) eb ON true
+         LEFT JOIN ai_spend_totals s ON s.user_id = u.user_id AND s.period_start = $2`,
       [userId, periodStart],
     );
-    const budgets = rows.filter((r) => r.kind === 'budget');
-    const chosen = budgets.find((r) => r.source === 'user_override') ?? budgets[0];
-    const spend = rows.find((r) => r.kind === 'spend');
-    return {
-      budget: chosen
-        ? { limitMicros: Number(chosen.limit_micros), source: chosen.source as EffectiveBudget['source'], groupId: chosen.group_id!, groupName: chosen.group_name! }
-        : undefined,
-      spendMicros: spend ? Number(spend.limit_micros) : 0,
-    };
+    return { budget: toEffectiveBudget(row), spendMicros: Number(row.spend_micros) };
   }
 }

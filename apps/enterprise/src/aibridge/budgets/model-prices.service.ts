@@ -6,9 +6,9 @@ import { DEFAULT_MODEL_PRICES, type ModelPrice } from './default-prices.js';
 
 const PRICES_CHANNEL = 'aibridge_model_prices';
 /** Without max_tokens a request is assumed to produce at most this many tokens (for reservations). */
-export const DEFAULT_ESTIMATED_OUTPUT_TOKENS = 4096;
+const DEFAULT_ESTIMATED_OUTPUT_TOKENS = 4096;
 /** Request bytes per input token assumed for reservations: low, so that estimates err high. */
-export const BYTES_PER_TOKEN_ESTIMATE = 4;
+const BYTES_PER_TOKEN_ESTIMATE = 4;
 
 export interface TokenCounts {
   input: number;

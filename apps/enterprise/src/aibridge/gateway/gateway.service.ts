@@ -7,6 +7,7 @@ import { ApiError } from '../../../../../libs/httpapi/src/api-error.js';
 import type { Actor } from '../../../../../libs/httpapi/src/auth-decorators.js';
 import { clientIp, header, type AnyRequest } from '../../../../../libs/httpapi/src/http.js';
 import { takeRawResponse } from '../../../../../libs/httpapi/src/raw-response.js';
+import { bearerToken } from '../../../../../libs/httpapi/src/token.js';
 import { Authenticator, SIGNED_OUT_MESSAGE } from '../../../../coderd/src/auth/authenticator.service.js';
 import { AuthzService } from '../../../../coderd/src/auth/authz.service.js';
 import type { DeploymentConfig } from '../../../../coderd/src/config/config.js';
@@ -240,9 +241,7 @@ function maxOutputTokens(body: Record<string, unknown>): number | undefined {
 
 /** The Coder token: `Authorization: Bearer` (OpenAI clients) or `X-Api-Key` (Anthropic clients). */
 function credentials(req: AnyRequest): { token?: string; rateKey: string } {
-  const authz = header(req, 'authorization');
-  const bearer = authz ? /^bearer\s+(\S+)\s*$/i.exec(authz)?.[1] : undefined;
-  const token = bearer || header(req, 'x-api-key') || undefined;
+  const token = bearerToken(req) || header(req, 'x-api-key') || undefined;
   return { token, rateKey: token ?? `ip:${clientIp(req)}` };
 }
 

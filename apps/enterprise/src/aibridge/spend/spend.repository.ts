@@ -3,15 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { preparedQuery } from '../../../../../libs/db/src/prepared.js';
 import { isoTimestamp } from '../../../../../libs/db/src/sql.js';
+import { EFFECTIVE_BUDGET_SQL, type EffectiveBudgetColumns } from '../budgets/budget.repository.js';
 
-/** A member of a group with their effective budget's parts and their spend in the period. */
-export interface GroupSpendRow {
+/** A member of a group with their effective budget and their spend in the period. */
+export interface GroupSpendRow extends EffectiveBudgetColumns {
   user_id: string;
   username: string;
-  override_limit: string | null;
-  override_group_id: string | null;
-  group_limit: string | null;
-  group_group_id: string | null;
   spend_micros: string;
 }
 
@@ -49,24 +46,11 @@ export const EXPORT_INTERCEPTION_COLUMNS = { id: 'i.id', owner: 'i.initiator_id'
 /** The SQL filter columns for `group_member` objects in the group spend query (alias gme). */
 export const SPEND_MEMBER_FILTER_COLUMNS = { id: 'gme.user_id', owner: 'gme.user_id', org: 'gme.organization_id' };
 
-/**
- * The group's members (no system users) with, per member, the same effective budget as
- * BudgetRepository.budgetAndSpend (their override, else the highest budget among all their groups,
- * ties broken by group id) and their spend in the period: one statement for the whole group.
- */
+/** The group's members (no system users), each with their effective budget and period spend: one statement. */
 const GROUP_SPEND_SQL = (authorized: string) => `
-  SELECT gme.user_id, gme.user_username AS username,
-         o.spend_limit_micros AS override_limit, o.group_id AS override_group_id,
-         gb.spend_limit_micros AS group_limit, gb.group_id AS group_group_id,
-         COALESCE(s.spend_micros, 0) AS spend_micros
+  SELECT gme.user_id, gme.user_username AS username, eb.*, COALESCE(s.spend_micros, 0) AS spend_micros
     FROM group_members_expanded gme
-    LEFT JOIN user_ai_budget_overrides o ON o.user_id = gme.user_id
-    LEFT JOIN LATERAL (
-      SELECT b.group_id, b.spend_limit_micros
-        FROM group_ai_budgets b
-        JOIN group_members_expanded x ON x.group_id = b.group_id AND x.user_id = gme.user_id
-       ORDER BY b.spend_limit_micros DESC, b.group_id
-       LIMIT 1) gb ON true
+    LEFT JOIN LATERAL (${EFFECTIVE_BUDGET_SQL('gme.user_id')}) eb ON true
     LEFT JOIN ai_spend_totals s ON s.user_id = gme.user_id AND s.period_start = $2
    WHERE gme.group_id = $1 AND NOT gme.user_is_system AND (${authorized})
    ORDER BY lower(gme.user_username), gme.user_id`;
@@ -92,7 +76,6 @@ const EXPORT_SQL = (authorized: string, after: boolean) => `
 export class SpendRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** A group (of an organization not deleted) by id, with what authorizing it needs. */
   /** `authorized` filters the members the caller may see (see SPEND_MEMBER_FILTER_COLUMNS). */
   groupSpend(groupId: string, periodStart: Date, authorized: string): Promise<GroupSpendRow[]> {
     return preparedQuery<GroupSpendRow & Record<string, unknown>>(this.ds, GROUP_SPEND_SQL(authorized), [groupId, periodStart]);

@@ -5,7 +5,7 @@ import { AuthzService } from '../../../../coderd/src/auth/authz.service.js';
 import { UsersService } from '../../../../coderd/src/users/users.service.js';
 import { GroupsService } from '../../groups/groups.service.js';
 import { BudgetEnforcer } from '../budgets/budget-enforcer.service.js';
-import { BudgetRepository } from '../budgets/budget.repository.js';
+import { BudgetRepository, toEffectiveBudget, type EffectiveBudget } from '../budgets/budget.repository.js';
 import type { AISpendBudget, GroupAISpendMember, GroupAISpendStatus, UserAISpendStatus } from './spend.dto.js';
 import { SPEND_MEMBER_FILTER_COLUMNS, SpendRepository, type GroupSpendRow } from './spend.repository.js';
 
@@ -28,8 +28,7 @@ export class SpendService {
     const { budget, spendMicros } = await this.budgets.budgetAndSpend(user.id, period.start);
     return {
       user_id: user.id,
-      effective_group_id: budget?.groupId ?? null,
-      effective_budget: budget ? { spend_limit_micros: budget.limitMicros, limit_source: budget.source } : null,
+      ...asReported(budget),
       current_spend_micros: spendMicros,
       period_start: rfc3339(period.start.getTime()),
       period_end: rfc3339(period.end.getTime()),
@@ -54,16 +53,14 @@ export class SpendService {
   }
 }
 
-/** The override wins (even when lower); else the highest group budget; else unlimited. */
+/** An effective budget as the spend routes report it (nulls: unlimited). */
+function asReported(budget: EffectiveBudget | undefined): { effective_group_id: string | null; effective_budget: AISpendBudget | null } {
+  return {
+    effective_group_id: budget?.groupId ?? null,
+    effective_budget: budget ? { spend_limit_micros: budget.limitMicros, limit_source: budget.source } : null,
+  };
+}
+
 function toMember(r: GroupSpendRow): GroupAISpendMember {
-  let groupId: string | null = null;
-  let budget: AISpendBudget | null = null;
-  if (r.override_limit !== null) {
-    groupId = r.override_group_id;
-    budget = { spend_limit_micros: Number(r.override_limit), limit_source: 'user_override' };
-  } else if (r.group_limit !== null) {
-    groupId = r.group_group_id;
-    budget = { spend_limit_micros: Number(r.group_limit), limit_source: 'group' };
-  }
-  return { user_id: r.user_id, username: r.username, effective_group_id: groupId, effective_budget: budget, current_spend_micros: Number(r.spend_micros) };
+  return { user_id: r.user_id, username: r.username, ...asReported(toEffectiveBudget(r)), current_spend_micros: Number(r.spend_micros) };
 }
