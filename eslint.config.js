@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import rooms from './scripts/eslint/rooms.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'openapi/**', 'bench/results/**'] },
@@ -29,11 +30,15 @@ export default tseslint.config(
     },
   },
   {
-    // The open-core boundary: AGPL code never depends on the enterprise tree.
-    files: ['apps/coderd/**/*.ts', 'libs/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/enterprise/**', '**/enterprise/src/**'], message: 'AGPL code must not import enterprise code.' }] }],
-    },
+    // Rooms: a relative import stays in its room; the open-core boundary: only apps/enterprise (and the
+    // enterprise specs, which test it) import the enterprise room.
+    files: ['**/*.ts', '**/*.mts'],
+    plugins: { rooms },
+    rules: { 'rooms/relative-imports-stay-home': 'error', 'rooms/no-enterprise-imports': 'error' },
+  },
+  {
+    files: ['test/**/enterprise/**/*.ts'],
+    rules: { 'rooms/no-enterprise-imports': 'off' },
   },
   {
     files: ['**/*.cjs'],

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 // Jest runs in native ESM mode (NestJS 12 ships ESM only); @swc/jest strips types and keeps decorator metadata.
 const swc = [
   '@swc/jest',
@@ -17,6 +19,16 @@ const swc = [
 const esmOnlyDeps = ['content-disposition'];
 const toCommonJs = ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }];
 
+// The package's subpath imports (`#db/...`) point at dist/ for Node; jest runs the TypeScript sources, so
+// each `#room/*` maps to the room's source folder. package.json stays the one list of rooms.
+const { imports } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const roomMapper = Object.fromEntries(
+  Object.entries(imports).map(([alias, target]) => [
+    `^${alias.replace('/*', '')}/(.*)\\.js$`,
+    `<rootDir>/${target.replace(/^\.\/dist\//, '').replace('/*', '')}/$1`,
+  ]),
+);
+
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -25,7 +37,7 @@ const common = {
     [`node_modules/(${esmOnlyDeps.join('|')})/.+\\.js$`]: toCommonJs,
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyDeps.join('|')})/)`],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: { ...roomMapper, '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
 
 export default {

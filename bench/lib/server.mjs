@@ -2,24 +2,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../scripts/free-port.cjs';
 
 const LOG_LIMIT = 256 * 1024;
 // Variables we never inherit from the caller's shell: they would change what is being measured.
 // CODER_HTTP_ADAPTER and CODER_PG_CONN_MAX_OPEN are let through on purpose (they are knobs).
 const PASS_THROUGH = new Set(['CODER_HTTP_ADAPTER', 'CODER_PG_CONN_MAX_OPEN']);
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

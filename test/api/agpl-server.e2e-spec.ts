@@ -3,7 +3,7 @@
 // §1.5; docs/licensing.md). A license signed with the test key changes nothing here: the AGPL server has no
 // route to upload it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AUDITOR, type Auditor } from '../../apps/coderd/src/audit/auditor.js';
+import { AUDITOR, type Auditor } from '#coderd/audit/auditor.js';
 import { expectErrorBody } from '../support/error-body.js';
 import { api, createFirstUser, type FirstUser } from '../support/fixtures.js';
 import { testPublicKeysFile, validLicense } from '../support/licenses.js';

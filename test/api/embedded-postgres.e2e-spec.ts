@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { EmbeddedPostgresInUseError, startEmbeddedPostgres, type EmbeddedDatabase } from '../../libs/db/src/embedded-postgres.js';
+import { EmbeddedPostgresInUseError, startEmbeddedPostgres, type EmbeddedDatabase } from '#db/embedded-postgres.js';
 
 async function query(url: string, text: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Pubsub } from '../../libs/db/src/pubsub.js';
+import { Pubsub } from '#db/pubsub.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 type Message = { payload: string; fromSelf: boolean };

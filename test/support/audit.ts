@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { AUDITOR, type AuditEntry, type Auditor } from '../../apps/coderd/src/audit/auditor.js';
+import { AUDITOR, type AuditEntry, type Auditor } from '#coderd/audit/auditor.js';
 import type { TestServer } from './test-server.js';
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import type { Entitlements } from '../../libs/entitlements/src/types.js';
+import type { Entitlements } from '#entitlements/types.js';
 
 /**
  * Coder's feature names (codersdk FeatureNames, reference §3, without the 2026 agent_runtime_hours),

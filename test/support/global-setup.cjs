@@ -1,20 +1,9 @@
 // Starts one throwaway PostgreSQL for the whole API test run; each test file makes its own database.
-// Loaded by jest outside the ESM test environment, so it only uses packages, not project sources.
+// Loaded by jest outside the ESM test environment, so it only uses packages and CommonJS helpers.
 const { mkdtempSync } = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+const { freePort } = require('../../scripts/free-port.cjs');
 
 module.exports = async function globalSetup() {
   if (process.env.CODER_TEST_PG_URL) {

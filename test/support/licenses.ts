@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SignJWT, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Response } from 'supertest';
-import type { LicenseClaims } from '../../libs/entitlements/src/types.js';
+import type { LicenseClaims } from '#entitlements/types.js';
 import { api } from './fixtures.js';
 import type { TestServer } from './test-server.js';
 

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import { loadConfig, type DeploymentConfig } from '../../apps/coderd/src/config/config.js';
-import { CoreModule, type CoreOptions } from '../../apps/coderd/src/core.module.js';
-import { createApp } from '../../apps/coderd/src/server/create-app.js';
-import { closeGracefully } from '../../apps/coderd/src/server/shutdown.js';
-import { EnterpriseModule } from '../../apps/enterprise/src/enterprise.module.js';
+import { loadConfig, type DeploymentConfig } from '#coderd/config/config.js';
+import { CoreModule, type CoreOptions } from '#coderd/core.module.js';
+import { createApp } from '#coderd/server/create-app.js';
+import { closeGracefully } from '#coderd/server/shutdown.js';
 
 export interface TestServer {
   url: string;
@@ -18,7 +17,10 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
-  /** AGPL server instead of the enterprise one. */
+  /**
+   * AGPL server instead of the edition under test: the enterprise server, or the AGPL one when
+   * CODER_TEST_EDITION=agpl (the AGPL suite, run in a tree without apps/enterprise).
+   */
   oss?: boolean;
   /** Environment variables, as the server would read them (CODER_*). */
   env?: Record<string, string>;
@@ -36,7 +38,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const databaseUrl = opts.databaseUrl ?? (await createDatabase(adminUrl));
   const config = loadConfig({ ...TEST_ENV, ...opts.env });
   const coreOpts: CoreOptions = { config, databaseUrl };
-  const root = opts.oss ? CoreModule.forRoot(coreOpts) : EnterpriseModule.forRoot(coreOpts);
+  const root = opts.oss || agplOnly() ? CoreModule.forRoot(coreOpts) : (await import('./enterprise/enterprise-root.js')).enterpriseRoot(coreOpts);
   const app = await createApp(root, config, { logLevels: ['error'] });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
@@ -52,6 +54,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       await pool.end();
     },
   };
+}
+
+/** True in the AGPL suite: the enterprise tree is absent and never imported. */
+export function agplOnly(): boolean {
+  return process.env.CODER_TEST_EDITION === 'agpl';
 }
 
 async function createDatabase(adminUrl: string): Promise<string> {

@@ -1,10 +1,10 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
-import { DatabaseModule } from '../../../libs/db/src/database.module.js';
-import { ApiExceptionFilter } from '../../../libs/httpapi/src/exception-filter.js';
-import { createValidationPipe } from '../../../libs/httpapi/src/validation.js';
-import { AgplEntitlements, ENTITLEMENTS } from '../../../libs/entitlements/src/provider.js';
-import { FeatureGuard } from '../../../libs/entitlements/src/require-feature.js';
+import { DatabaseModule } from '#db/database.module.js';
+import { ApiExceptionFilter } from '#httpapi/exception-filter.js';
+import { createValidationPipe } from '#httpapi/validation.js';
+import { AgplEntitlements, ENTITLEMENTS } from '#entitlements/provider.js';
+import { FeatureGuard } from '#entitlements/require-feature.js';
 import { ApiKeysModule } from './apikeys/apikeys.module.js';
 import { AUDITOR, NopAuditor } from './audit/auditor.js';
 import { EntitlementsModule } from './entitlements/entitlements.module.js';

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ENTITLEMENTS } from '../../../libs/entitlements/src/provider.js';
-import { AUDITOR } from '../../coderd/src/audit/auditor.js';
-import { CoreModule, type CoreOptions } from '../../coderd/src/core.module.js';
+import { ENTITLEMENTS } from '#entitlements/provider.js';
+import { AUDITOR } from '#coderd/audit/auditor.js';
+import { CoreModule, type CoreOptions } from '#coderd/core.module.js';
 import { AibridgeModule } from './aibridge/aibridge.module.js';
 import { SwitchedAuditor } from './audit/switched-auditor.js';
 import { LicenseEntitlements } from './entitlements/license-entitlements.service.js';

@@ -1,8 +1,8 @@
 import type { DataSourceOptions } from 'typeorm';
-import { Init1732500000000 } from '../../../migrations/1732500000000-init.js';
-import { Licenses1732600000000 } from '../../../migrations/1732600000000-licenses.js';
-import { Aibridge1732700000000 } from '../../../migrations/1732700000000-aibridge.js';
-import { AiBudgets1732800000000 } from '../../../migrations/1732800000000-ai-budgets.js';
+import { Init1732500000000 } from '#migrations/1732500000000-init.js';
+import { Licenses1732600000000 } from '#migrations/1732600000000-licenses.js';
+import { Aibridge1732700000000 } from '#migrations/1732700000000-aibridge.js';
+import { AiBudgets1732800000000 } from '#migrations/1732800000000-ai-budgets.js';
 import { AiGatewayCoderdKeyEntity } from './entities/ai-gateway-coderd-key.entity.js';
 import { AiModelPriceEntity } from './entities/ai-model-price.entity.js';
 import { AiSpendTotalEntity } from './entities/ai-spend-total.entity.js';

@@ -1,8 +1,8 @@
 import { applyDecorators, Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiExtension, ApiResponse } from '@nestjs/swagger';
-import { ApiError } from '../../httpapi/src/api-error.js';
-import { ErrorBodyDto } from '../../httpapi/src/error-body.dto.js';
+import { ApiError } from '#httpapi/api-error.js';
+import { ErrorBodyDto } from '#httpapi/error-body.dto.js';
 import { featureDisplayName, type FeatureName } from './features.js';
 import { ENTITLEMENTS, type EntitlementsProvider } from './provider.js';
 

@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { ApiSecurity } from '@nestjs/swagger';
-import type { Subject } from '../../rbac/src/subject.js';
+import type { Subject } from '#rbac/subject.js';
 
 export const AUTH_KIND = 'coder:auth-kind';
 export type AuthKind = 'public' | 'authenticated' | 'self';

@@ -1,8 +1,8 @@
 // loadConfig: the CODER_AIBRIDGE_* variables (and CODER_PROMETHEUS_ADDRESS), with every bad value
 // named in one ConfigError.
 import { describe, expect, it } from '@jest/globals';
-import type { AibridgeConfig, AibridgeProviderConfig } from '../../../apps/coderd/src/config/aibridge-config.js';
-import { ConfigError, loadConfig } from '../../../apps/coderd/src/config/config.js';
+import type { AibridgeConfig, AibridgeProviderConfig } from '#coderd/config/aibridge-config.js';
+import { ConfigError, loadConfig } from '#coderd/config/config.js';
 import { BASE, configError } from './config-helpers.js';
 
 const HOUR = 3_600_000;

@@ -1,8 +1,8 @@
 // API key secrets: `<10-char id>-<22-char secret>`, only sha256(secret) stored, constant-time compare.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { hashSecret, newApiKeySecret, randomString, secretMatches } from '../../../apps/coderd/src/apikeys/api-key-secret.js';
-import { parseApiToken } from '../../../libs/httpapi/src/token.js';
+import { hashSecret, newApiKeySecret, randomString, secretMatches } from '#coderd/apikeys/api-key-secret.js';
+import { parseApiToken } from '#httpapi/token.js';
 
 const ALNUM = /^[A-Za-z0-9]+$/;
 const MANY = 2000;

@@ -1,5 +1,5 @@
 // Shared by the configuration specs.
-import { ConfigError, loadConfig } from '../../../apps/coderd/src/config/config.js';
+import { ConfigError, loadConfig } from '#coderd/config/config.js';
 
 /** The environment every configuration spec starts from (a HOME so the cache directory is fixed). */
 export const BASE = { HOME: '/home/tester' };

@@ -1,7 +1,7 @@
 // loadConfig: defaults, parsing, and one ConfigError naming every bad variable.
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, type DeploymentConfig } from '../../../apps/coderd/src/config/config.js';
+import { ConfigError, loadConfig, type DeploymentConfig } from '#coderd/config/config.js';
 import { BASE, configError } from './config-helpers.js';
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 // Go time.Duration strings <-> milliseconds.
 import { describe, expect, it } from '@jest/globals';
-import { formatGoDuration, parseGoDuration } from '../../../apps/coderd/src/config/duration.js';
+import { formatGoDuration, parseGoDuration } from '#coderd/config/duration.js';
 
 const S = 1000;
 const M = 60 * S;

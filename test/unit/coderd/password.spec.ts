@@ -6,7 +6,7 @@ import {
   passwordEntropy,
   passwordMatches,
   passwordProblem,
-} from '../../../apps/coderd/src/users/password.js';
+} from '#coderd/users/password.js';
 
 const STRONG = 'Correct-Horse-Battery-9';
 

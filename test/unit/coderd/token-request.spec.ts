@@ -1,8 +1,8 @@
 // Scopes and allow lists of POST /users/{user}/keys/tokens (reference §4).
 import { describe, expect, it } from '@jest/globals';
-import type { APIKeyAllowListTarget } from '../../../apps/coderd/src/apikeys/apikeys.dto.js';
-import { normaliseAllowList, normaliseScopes } from '../../../apps/coderd/src/apikeys/token-request.js';
-import { ApiError, type ValidationError } from '../../../libs/httpapi/src/api-error.js';
+import type { APIKeyAllowListTarget } from '#coderd/apikeys/apikeys.dto.js';
+import { normaliseAllowList, normaliseScopes } from '#coderd/apikeys/token-request.js';
+import { ApiError, type ValidationError } from '#httpapi/api-error.js';
 import { COMPOSITE_SCOPE_NAMES } from '../../support/scopes.js';
 
 const U1 = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';

@@ -1,7 +1,7 @@
 // Coder's user search query: `key:value` terms (quoted values allowed) and bare words.
 import { describe, expect, it } from '@jest/globals';
-import { parseUserSearch, type UserSearch } from '../../../apps/coderd/src/users/user-search.js';
-import { ApiError } from '../../../libs/httpapi/src/api-error.js';
+import { parseUserSearch, type UserSearch } from '#coderd/users/user-search.js';
+import { ApiError } from '#httpapi/api-error.js';
 
 const EMPTY: UserSearch = { status: [], roles: [], loginTypes: [] };
 

@@ -1,6 +1,6 @@
 // SQL fragments shared by the repositories.
 import { describe, expect, it } from '@jest/globals';
-import { isoTimestamp, limitOffset } from '../../../libs/db/src/sql.js';
+import { isoTimestamp, limitOffset } from '#db/sql.js';
 
 describe('limitOffset', () => {
   it.each<[number, number, string]>([

@@ -4,8 +4,8 @@ import {
   compareFeatures,
   computeEntitlements,
   type LicenseInput,
-} from '../../../libs/entitlements/src/compute.js';
-import { ALWAYS_ENABLED, FEATURE_NAMES, type FeatureName } from '../../../libs/entitlements/src/features.js';
+} from '#entitlements/compute.js';
+import { ALWAYS_ENABLED, FEATURE_NAMES, type FeatureName } from '#entitlements/features.js';
 import type {
   Enablements,
   Entitlement,
@@ -13,7 +13,7 @@ import type {
   Entitlements,
   Feature,
   LicenseClaims,
-} from '../../../libs/entitlements/src/types.js';
+} from '#entitlements/types.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const DAY = 86_400;

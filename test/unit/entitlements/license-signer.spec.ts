@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
-import { ENTERPRISE_FEATURES, FEATURE_NAMES, LIMIT_FEATURES, PREMIUM_FEATURES } from '../../../libs/entitlements/src/features.js';
+import { ENTERPRISE_FEATURES, FEATURE_NAMES, LIMIT_FEATURES, PREMIUM_FEATURES } from '#entitlements/features.js';
 import {
   TEST_LICENSE_KID,
   UNKNOWN_LICENSE_KID,

@@ -4,8 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { EMBEDDED_LICENSE_KEYS, EMBEDDED_LICENSE_KEY_ID, loadTrustedKeys } from '../../../libs/entitlements/src/trusted-keys.js';
-import { verifyLicense } from '../../../libs/entitlements/src/verify.js';
+import { EMBEDDED_LICENSE_KEYS, EMBEDDED_LICENSE_KEY_ID, loadTrustedKeys } from '#entitlements/trusted-keys.js';
+import { verifyLicense } from '#entitlements/verify.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const SEC = NOW.getTime() / 1000;

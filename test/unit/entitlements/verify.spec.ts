@@ -1,14 +1,14 @@
 // License JWT verification (reference §3): EdDSA only, `kid` selects the key, Coder's claim rules.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { CompactSign, SignJWT, exportJWK, generateKeyPair, generateSecret, type CryptoKey, type JWK } from 'jose';
-import type { LicenseClaims } from '../../../libs/entitlements/src/types.js';
+import type { LicenseClaims } from '#entitlements/types.js';
 import {
   LicenseError,
   decodeLicenseUnverified,
   verifyLicense,
   type LicenseErrorCode,
   type TrustedKeys,
-} from '../../../libs/entitlements/src/verify.js';
+} from '#entitlements/verify.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const SEC = NOW.getTime() / 1000;

@@ -10,8 +10,8 @@ import {
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { ApiError, conflict, forbidden, invalidField, notFound } from '../../../libs/httpapi/src/api-error.js';
-import { toErrorResponse } from '../../../libs/httpapi/src/error-response.js';
+import { ApiError, conflict, forbidden, invalidField, notFound } from '#httpapi/api-error.js';
+import { toErrorResponse } from '#httpapi/error-response.js';
 
 const GENERIC_500 = 'An internal error occurred. Please try again or contact the system administrator.';
 

@@ -1,7 +1,7 @@
 // Coder's limit/offset/after_id query parameters.
 import { describe, expect, it } from '@jest/globals';
-import { ApiError } from '../../../libs/httpapi/src/api-error.js';
-import { parsePagination, type Pagination } from '../../../libs/httpapi/src/pagination.js';
+import { ApiError } from '#httpapi/api-error.js';
+import { parsePagination, type Pagination } from '#httpapi/pagination.js';
 
 const UUID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 type Opts = Parameters<typeof parsePagination>[1];

@@ -1,7 +1,7 @@
 // Token extraction (Coder's order, reference §4) and the `<10-char id>-<22-char secret>` split.
 import { describe, expect, it } from '@jest/globals';
-import type { AnyRequest } from '../../../libs/httpapi/src/http.js';
-import { extractToken, parseApiToken } from '../../../libs/httpapi/src/token.js';
+import type { AnyRequest } from '#httpapi/http.js';
+import { extractToken, parseApiToken } from '#httpapi/token.js';
 
 const ID = 'abcdefghij';
 const SECRET = 'ABCDEFGHIJKLMNOPQRSTUV';

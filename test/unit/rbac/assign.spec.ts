@@ -5,8 +5,8 @@ import {
   assignableSiteRoles,
   canAssignRole,
   canUnassignRole,
-} from '../../../libs/rbac/src/assign.js';
-import { Authorizer } from '../../../libs/rbac/src/authorizer.js';
+} from '#rbac/assign.js';
+import { Authorizer } from '#rbac/authorizer.js';
 import { ORG_A, ORG_B, subjectWith } from './fixtures.js';
 
 const authz = new Authorizer();

@@ -1,9 +1,9 @@
 // ACL grants, scope and allow-list narrowing, and the decision cache of Authorizer.can.
 import { describe, expect, it } from '@jest/globals';
-import { Authorizer, type RbacObject } from '../../../libs/rbac/src/authorizer.js';
-import type { Action } from '../../../libs/rbac/src/policy.js';
-import { findRole, permissions, type RoleDefinition } from '../../../libs/rbac/src/roles.js';
-import type { Subject } from '../../../libs/rbac/src/subject.js';
+import { Authorizer, type RbacObject } from '#rbac/authorizer.js';
+import type { Action } from '#rbac/policy.js';
+import { findRole, permissions, type RoleDefinition } from '#rbac/roles.js';
+import type { Subject } from '#rbac/subject.js';
 import { GROUP, KEY, ORG_A, ORG_B, OTHER, USER, subjectWith } from './fixtures.js';
 
 type Row = [string, Subject, Action, RbacObject, boolean];

@@ -1,5 +1,5 @@
 // Shared ids and subject builders for the RBAC specs.
-import { makeSubject, type Subject } from '../../../libs/rbac/src/subject.js';
+import { makeSubject, type Subject } from '#rbac/subject.js';
 
 export const USER = '11111111-1111-4111-8111-111111111111';
 export const OTHER = '22222222-2222-4222-8222-222222222222';

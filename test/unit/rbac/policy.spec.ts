@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ACTIONS, POLICY, actionsOf, isResourceType, isValidAction } from '../../../libs/rbac/src/policy.js';
-import { ORG_ROLES, SITE_ROLES, findRole, permissions, type RoleDefinition } from '../../../libs/rbac/src/roles.js';
+import { ACTIONS, POLICY, actionsOf, isResourceType, isValidAction } from '#rbac/policy.js';
+import { ORG_ROLES, SITE_ROLES, findRole, permissions, type RoleDefinition } from '#rbac/roles.js';
 
 // Reference §5, resource -> actions. A drift in the table (a lost resource or action) fails here.
 const EXPECTED: Record<string, string> = {

@@ -1,7 +1,7 @@
 // The API-key scope catalog, the externally requestable subset, scope expansion, scope coverage
 // and the allow-list algebra (reference §4; policy table §5).
 import { describe, expect, it } from '@jest/globals';
-import { POLICY, RESOURCE_TYPES, actionsOf, type ResourceType } from '../../../libs/rbac/src/policy.js';
+import { POLICY, RESOURCE_TYPES, actionsOf, type ResourceType } from '#rbac/policy.js';
 import {
   COMPOSITE_SCOPES,
   EXTERNAL_SCOPES,
@@ -18,8 +18,8 @@ import {
   normalizeAllowList,
   scopesNotCovered,
   type ScopeGrants,
-} from '../../../libs/rbac/src/scopes.js';
-import type { AllowListEntry } from '../../../libs/rbac/src/subject.js';
+} from '#rbac/scopes.js';
+import type { AllowListEntry } from '#rbac/subject.js';
 import { COMPOSITE_SCOPE_NAMES } from '../../support/scopes.js';
 
 const U1 = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';

@@ -1,9 +1,9 @@
 // Scope matching, allow lists, subject cache keys and the TTL cache on their own.
 import { describe, expect, it } from '@jest/globals';
-import { TtlCache } from '../../../libs/rbac/src/cache.js';
-import type { Action, ResourceType } from '../../../libs/rbac/src/policy.js';
-import { allowListAllows, scopeAllows } from '../../../libs/rbac/src/scopes.js';
-import { isOrgMember, makeSubject, type AllowListEntry } from '../../../libs/rbac/src/subject.js';
+import { TtlCache } from '#rbac/cache.js';
+import type { Action, ResourceType } from '#rbac/policy.js';
+import { allowListAllows, scopeAllows } from '#rbac/scopes.js';
+import { isOrgMember, makeSubject, type AllowListEntry } from '#rbac/subject.js';
 import { KEY, ORG_A, ORG_B, OTHER, USER } from './fixtures.js';
 
 describe('scopeAllows', () => {

@@ -1,9 +1,9 @@
 // Authorizer.sqlFilter: exact SQL for each shape of grant.
 import { describe, expect, it } from '@jest/globals';
-import { Authorizer } from '../../../libs/rbac/src/authorizer.js';
-import type { Action, ResourceType } from '../../../libs/rbac/src/policy.js';
-import type { SqlColumns } from '../../../libs/rbac/src/sql.js';
-import type { Subject } from '../../../libs/rbac/src/subject.js';
+import { Authorizer } from '#rbac/authorizer.js';
+import type { Action, ResourceType } from '#rbac/policy.js';
+import type { SqlColumns } from '#rbac/sql.js';
+import type { Subject } from '#rbac/subject.js';
 import { GROUP, KEY, ORG_A, ORG_B, OTHER, USER, subjectWith } from './fixtures.js';
 
 const u = (id: string) => `'${id}'::uuid`;

@@ -1,5 +1,5 @@
 import { hash, randomInt, timingSafeEqual } from 'node:crypto';
-import { API_KEY_ID_LENGTH, API_KEY_SECRET_LENGTH } from '../../../../libs/httpapi/src/token.js';
+import { API_KEY_ID_LENGTH, API_KEY_SECRET_LENGTH } from '#httpapi/token.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 

@@ -1,4 +1,4 @@
-import type * as sdk from '../../../../libs/sdk/src/apikeys.js';
+import type * as sdk from '#sdk/apikeys.js';
 import { parseAllowListEntry } from '../auth/subject-factory.js';
 import type { ApiKeyRow, ApiKeyWithOwnerRow } from './apikeys.repository.js';
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Param, Req } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentActor, type Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
-import { clientIp, queryParam, type AnyRequest } from '../../../../libs/httpapi/src/http.js';
+import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { clientIp, queryParam, type AnyRequest } from '#httpapi/http.js';
 import { APIKey, APIKeyWithOwner, CreateTokenRequest, GenerateAPIKeyResponse, TokenConfig } from './apikeys.dto.js';
 import { ApiKeysService } from './apikeys.service.js';
 

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
-import type * as sdk from '../../../../libs/sdk/src/apikeys.js';
+import type * as sdk from '#sdk/apikeys.js';
 
 export class APIKeyAllowListTarget implements sdk.APIKeyAllowListTarget {
   /** An RBAC resource type, or "*". */

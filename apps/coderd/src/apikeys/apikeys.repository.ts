@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { LoginType } from '../../../../libs/db/src/entities/user.entity.js';
+import type { LoginType } from '#db/entities/user.entity.js';
 
 export interface ApiKeyRow {
   id: string;

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { badRequest, forbidden, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import type { RbacObject } from '../../../../libs/rbac/src/authorizer.js';
-import { SCOPE_ALL, allowListCovers, scopesNotCovered } from '../../../../libs/rbac/src/scopes.js';
-import type * as sdk from '../../../../libs/sdk/src/apikeys.js';
-import type { LoginType } from '../../../../libs/db/src/entities/user.entity.js';
+import { badRequest, forbidden, invalidField, notFound } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import type { RbacObject } from '#rbac/authorizer.js';
+import { SCOPE_ALL, allowListCovers, scopesNotCovered } from '#rbac/scopes.js';
+import type * as sdk from '#sdk/apikeys.js';
+import type { LoginType } from '#db/entities/user.entity.js';
 import { Authenticator } from '../auth/authenticator.service.js';
 import { AuthzService } from '../auth/authz.service.js';
 import type { DeploymentConfig } from '../config/config.js';

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
-import { EXTERNAL_SCOPES } from '../../../../libs/rbac/src/scopes.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { EXTERNAL_SCOPES } from '#rbac/scopes.js';
 import { ExternalAPIKeyScopes } from './apikeys.dto.js';
 
 /** The requestable scope catalog; it is fixed at build time, so one frozen body serves every call. */

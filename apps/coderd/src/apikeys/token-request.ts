@@ -1,8 +1,8 @@
-import { ApiError, type ValidationError } from '../../../../libs/httpapi/src/api-error.js';
-import { UUID_RE } from '../../../../libs/httpapi/src/pagination.js';
-import { isResourceType } from '../../../../libs/rbac/src/policy.js';
-import { SCOPE_ALL, canonicalScope, isExternalScope, isKnownScope, normalizeAllowList } from '../../../../libs/rbac/src/scopes.js';
-import type { AllowListEntry } from '../../../../libs/rbac/src/subject.js';
+import { ApiError, type ValidationError } from '#httpapi/api-error.js';
+import { UUID_RE } from '#httpapi/pagination.js';
+import { isResourceType } from '#rbac/policy.js';
+import { SCOPE_ALL, canonicalScope, isExternalScope, isKnownScope, normalizeAllowList } from '#rbac/scopes.js';
+import type { AllowListEntry } from '#rbac/subject.js';
 import type { APIKeyAllowListTarget } from './apikeys.dto.js';
 
 const FAILED = 'Failed to create API key.';

@@ -1,4 +1,4 @@
-import type * as sdk from '../../../../libs/sdk/src/users.js';
+import type * as sdk from '#sdk/users.js';
 import type { DeploymentConfig } from '../config/config.js';
 
 /** Only password login exists today; GitHub and OIDC are reported as off. */

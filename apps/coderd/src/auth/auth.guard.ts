@@ -1,9 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiError } from '../../../../libs/httpapi/src/api-error.js';
-import { ACTOR_KEY, AUTH_KIND, type AuthKind } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { clientIp, routePattern, type AnyRequest } from '../../../../libs/httpapi/src/http.js';
-import { SESSION_TOKEN_COOKIE, extractToken } from '../../../../libs/httpapi/src/token.js';
+import { ApiError } from '#httpapi/api-error.js';
+import { ACTOR_KEY, AUTH_KIND, type AuthKind } from '#httpapi/auth-decorators.js';
+import { clientIp, routePattern, type AnyRequest } from '#httpapi/http.js';
+import { SESSION_TOKEN_COOKIE, extractToken } from '#httpapi/token.js';
 import { Authenticator, SIGNED_OUT_MESSAGE } from './authenticator.service.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { UserStatus } from '../../../../libs/db/src/entities/user.entity.js';
+import type { UserStatus } from '#db/entities/user.entity.js';
 import type { ApiKeyRow } from '../apikeys/apikeys.repository.js';
 import { USER_COLUMNS, type UserRow } from '../users/users.repository.js';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { Pubsub } from '../../../../libs/db/src/pubsub.js';
-import { ApiError } from '../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { parseApiToken } from '../../../../libs/httpapi/src/token.js';
+import { Pubsub } from '#db/pubsub.js';
+import { ApiError } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import { parseApiToken } from '#httpapi/token.js';
 import { secretMatches } from '../apikeys/api-key-secret.js';
 import { ApiKeysRepository } from '../apikeys/apikeys.repository.js';
 import type { DeploymentConfig } from '../config/config.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { forbidden, notFound } from '../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { Authorizer, type RbacObject } from '../../../../libs/rbac/src/authorizer.js';
-import type { Action, ResourceType } from '../../../../libs/rbac/src/policy.js';
-import type { Subject } from '../../../../libs/rbac/src/subject.js';
+import { forbidden, notFound } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import { Authorizer, type RbacObject } from '#rbac/authorizer.js';
+import type { Action, ResourceType } from '#rbac/policy.js';
+import type { Subject } from '#rbac/subject.js';
 
 /** The one place services ask "may this actor do that?"; decisions are cached by the Authorizer. */
 @Injectable()

@@ -1,9 +1,9 @@
 import { Body, Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentActor, type Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
-import { appendCookie, clientIp, type AnyRequest, type AnyResponse } from '../../../../libs/httpapi/src/http.js';
-import { SESSION_TOKEN_COOKIE } from '../../../../libs/httpapi/src/token.js';
+import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { appendCookie, clientIp, type AnyRequest, type AnyResponse } from '#httpapi/http.js';
+import { SESSION_TOKEN_COOKIE } from '#httpapi/token.js';
 import { ApiKeysService } from '../apikeys/apikeys.service.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { DEPLOYMENT_CONFIG } from '../tokens.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError } from '../../../../libs/httpapi/src/api-error.js';
+import { ApiError } from '#httpapi/api-error.js';
 import { ApiKeysService, type IssuedKey } from '../apikeys/apikeys.service.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { DEPLOYMENT_CONFIG } from '../tokens.js';

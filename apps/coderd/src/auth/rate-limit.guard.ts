@@ -1,9 +1,9 @@
 import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiError } from '../../../../libs/httpapi/src/api-error.js';
-import { ACTOR_KEY, AUTH_KIND, type Actor, type AuthKind } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { clientIp, header, routePattern, type AnyRequest } from '../../../../libs/httpapi/src/http.js';
-import { FixedWindowLimiter } from '../../../../libs/httpapi/src/rate-limiter.js';
+import { ApiError } from '#httpapi/api-error.js';
+import { ACTOR_KEY, AUTH_KIND, type Actor, type AuthKind } from '#httpapi/auth-decorators.js';
+import { clientIp, header, routePattern, type AnyRequest } from '#httpapi/http.js';
+import { FixedWindowLimiter } from '#httpapi/rate-limiter.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { DEPLOYMENT_CONFIG } from '../tokens.js';
 

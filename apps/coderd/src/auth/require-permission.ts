@@ -1,8 +1,8 @@
 import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { forbidden } from '../../../../libs/httpapi/src/api-error.js';
-import { ACTOR_KEY, type Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import type { Action, ResourceType } from '../../../../libs/rbac/src/policy.js';
+import { forbidden } from '#httpapi/api-error.js';
+import { ACTOR_KEY, type Actor } from '#httpapi/auth-decorators.js';
+import type { Action, ResourceType } from '#rbac/policy.js';
 import { AuthzService } from './authz.service.js';
 
 const REQUIRED_PERMISSION = 'coder:required-permission';

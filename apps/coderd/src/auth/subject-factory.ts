@@ -1,5 +1,5 @@
-import { effectiveAllowList } from '../../../../libs/rbac/src/scopes.js';
-import { makeSubject, type AllowListEntry, type Subject } from '../../../../libs/rbac/src/subject.js';
+import { effectiveAllowList } from '#rbac/scopes.js';
+import { makeSubject, type AllowListEntry, type Subject } from '#rbac/subject.js';
 import type { UserAuthRow } from './auth.repository.js';
 
 /** Builds the RBAC subject: implied `member`/`organization-member` roles plus the key's scopes. */

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
-import { ENTITLEMENTS, type EntitlementsProvider } from '../../../../libs/entitlements/src/provider.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { ENTITLEMENTS, type EntitlementsProvider } from '#entitlements/provider.js';
 import { EntitlementsResponse } from './entitlements.dto.js';
 
 /** Public, as in Coder: clients read it to decide what to show. The AGPL server entitles nothing. */

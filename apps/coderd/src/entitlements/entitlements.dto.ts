@@ -1,5 +1,5 @@
-import type { FeatureName } from '../../../../libs/entitlements/src/features.js';
-import type * as ent from '../../../../libs/entitlements/src/types.js';
+import type { FeatureName } from '#entitlements/features.js';
+import type * as ent from '#entitlements/types.js';
 
 export class UsagePeriod implements ent.UsagePeriod {
   issued_at: string;

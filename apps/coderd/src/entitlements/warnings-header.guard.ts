@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { ENTITLEMENTS, type EntitlementsProvider } from '../../../../libs/entitlements/src/provider.js';
-import { ACTOR_KEY, type Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import type { AnyRequest, AnyResponse } from '../../../../libs/httpapi/src/http.js';
+import { ENTITLEMENTS, type EntitlementsProvider } from '#entitlements/provider.js';
+import { ACTOR_KEY, type Actor } from '#httpapi/auth-decorators.js';
+import type { AnyRequest, AnyResponse } from '#httpapi/http.js';
 import { AuthzService } from '../auth/authz.service.js';
 
 /** Response header carrying entitlement warnings, one header value per warning. */

@@ -2,13 +2,13 @@ import { Body, Controller } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { ApiError, invalidField } from '../../../../libs/httpapi/src/api-error.js';
-import { Authenticated, CurrentActor, type Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
-import { isResourceType, isValidAction, type Action } from '../../../../libs/rbac/src/policy.js';
+import { ApiError, invalidField } from '#httpapi/api-error.js';
+import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { isResourceType, isValidAction, type Action } from '#rbac/policy.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { AuthorizationCheck, AuthorizationRequest } from './authcheck.dto.js';
-import { toValidations } from '../../../../libs/httpapi/src/validation.js';
+import { toValidations } from '#httpapi/validation.js';
 
 const MAX_CHECKS = 100;
 

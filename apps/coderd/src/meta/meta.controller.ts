@@ -1,7 +1,7 @@
 import { Controller, Header, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
+import { Authenticated } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { BUILD_VERSION, DEPLOYMENT_CONFIG } from '../tokens.js';
 import { MessageResponse } from '../users/users.dto.js';

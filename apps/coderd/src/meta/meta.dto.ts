@@ -1,4 +1,4 @@
-import type * as sdk from '../../../../libs/sdk/src/rbac.js';
+import type * as sdk from '#sdk/rbac.js';
 
 export class BuildInfoResponse implements sdk.BuildInfoResponse {
   /** Where this build's source lives. */

@@ -1,9 +1,9 @@
 import { Body, Controller, Param, Req } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentActor, type Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
-import type { AnyRequest } from '../../../../libs/httpapi/src/http.js';
-import { parsePagination } from '../../../../libs/httpapi/src/pagination.js';
+import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import type { AnyRequest } from '#httpapi/http.js';
+import { parsePagination } from '#httpapi/pagination.js';
 import { AssignableRoles } from '../roles/roles.dto.js';
 import { UpdateRolesRequest } from '../users/users.dto.js';
 import { MembersService } from './members.service.js';

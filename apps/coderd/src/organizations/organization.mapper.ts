@@ -1,4 +1,4 @@
-import type * as sdk from '../../../../libs/sdk/src/organizations.js';
+import type * as sdk from '#sdk/organizations.js';
 import { slimRole } from '../users/user.mapper.js';
 import type { MemberRow, OrganizationRow } from './organizations.repository.js';
 

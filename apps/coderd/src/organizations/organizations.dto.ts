@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import type * as sdk from '../../../../libs/sdk/src/organizations.js';
+import type * as sdk from '#sdk/organizations.js';
 import { SlimRole } from '../users/users.dto.js';
 
 export class Organization implements sdk.Organization {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isoTimestamp, limitOffset } from '../../../../libs/db/src/sql.js';
-import { UUID_RE } from '../../../../libs/httpapi/src/pagination.js';
+import { isoTimestamp, limitOffset } from '#db/sql.js';
+import { UUID_RE } from '#httpapi/pagination.js';
 import { HAS_AI_SEAT } from '../users/users.repository.js';
 
 export interface OrganizationRow {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { notFound } from '../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import type { RbacObject } from '../../../../libs/rbac/src/authorizer.js';
-import type * as sdk from '../../../../libs/sdk/src/organizations.js';
+import { notFound } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import type { RbacObject } from '#rbac/authorizer.js';
+import type * as sdk from '#sdk/organizations.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { toOrganization } from './organization.mapper.js';
 import { OrganizationsRepository, type OrganizationRow } from './organizations.repository.js';

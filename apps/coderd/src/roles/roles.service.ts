@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { badRequest, forbidden, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { assignableSiteRoles, canAssignRole, canUnassignRole } from '../../../../libs/rbac/src/assign.js';
-import { findRole } from '../../../../libs/rbac/src/roles.js';
-import type * as sdk from '../../../../libs/sdk/src/users.js';
-import type { AssignableRoles } from '../../../../libs/sdk/src/rbac.js';
+import { badRequest, forbidden, invalidField, notFound } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import { assignableSiteRoles, canAssignRole, canUnassignRole } from '#rbac/assign.js';
+import { findRole } from '#rbac/roles.js';
+import type * as sdk from '#sdk/users.js';
+import type { AssignableRoles } from '#sdk/rbac.js';
 import { AUDITOR, type Auditor } from '../audit/auditor.js';
 import { Authenticator } from '../auth/authenticator.service.js';
 import { AuthzService } from '../auth/authz.service.js';

@@ -4,7 +4,7 @@ import { type DynamicModule, type INestApplication, type LogLevel } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { toErrorResponse } from '../../../../libs/httpapi/src/error-response.js';
+import { toErrorResponse } from '#httpapi/error-response.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { buildOpenApiDocument, setupSwagger } from '../openapi/swagger.js';
 

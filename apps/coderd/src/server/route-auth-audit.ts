@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
-import { REQUIRED_FEATURE } from '../../../../libs/entitlements/src/require-feature.js';
-import { AUTH_KIND } from '../../../../libs/httpapi/src/auth-decorators.js';
+import { REQUIRED_FEATURE } from '#entitlements/require-feature.js';
+import { AUTH_KIND } from '#httpapi/auth-decorators.js';
 
 export interface RouteAuth {
   method: string;

@@ -1,5 +1,5 @@
 import { Logger, type DynamicModule } from '@nestjs/common';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../../../libs/db/src/embedded-postgres.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '#db/embedded-postgres.js';
 import { ConfigError, loadConfig, type DeploymentConfig } from '../config/config.js';
 import type { CoreOptions } from '../core.module.js';
 import { FirstUserService } from '../users/first-user.service.js';

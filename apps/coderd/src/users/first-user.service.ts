@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ApiError } from '../../../../libs/httpapi/src/api-error.js';
-import type * as sdk from '../../../../libs/sdk/src/users.js';
+import { ApiError } from '#httpapi/api-error.js';
+import type * as sdk from '#sdk/users.js';
 import { DefaultOrganizationService } from '../organizations/default-organization.service.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import { hashPassword } from './password.js';

@@ -1,5 +1,5 @@
-import { ApiError, type ValidationError } from '../../../../libs/httpapi/src/api-error.js';
-import { LOGIN_TYPES, USER_STATUSES, type LoginType, type UserStatus } from '../../../../libs/db/src/entities/user.entity.js';
+import { ApiError, type ValidationError } from '#httpapi/api-error.js';
+import { LOGIN_TYPES, USER_STATUSES, type LoginType, type UserStatus } from '#db/entities/user.entity.js';
 
 export interface UserSearch {
   search?: string;

@@ -1,5 +1,5 @@
-import { findRole } from '../../../../libs/rbac/src/roles.js';
-import type * as sdk from '../../../../libs/sdk/src/users.js';
+import { findRole } from '#rbac/roles.js';
+import type * as sdk from '#sdk/users.js';
 import type { ReducedUserRow, UserRow } from './users.repository.js';
 
 const siteRoles = new Map<string, sdk.SlimRole>();

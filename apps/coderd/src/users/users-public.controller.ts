@@ -1,7 +1,7 @@
 import { Body, Controller, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiError } from '../../../../libs/httpapi/src/api-error.js';
-import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
+import { ApiError } from '#httpapi/api-error.js';
+import { Endpoint } from '#httpapi/endpoint.js';
 import { LoginRateLimited } from '../auth/rate-limit.guard.js';
 import { authMethods } from '../auth/auth-methods.js';
 import type { DeploymentConfig } from '../config/config.js';

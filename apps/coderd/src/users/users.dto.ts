@@ -11,7 +11,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import type * as sdk from '../../../../libs/sdk/src/users.js';
+import type * as sdk from '#sdk/users.js';
 
 /** Coder's username rule: alphanumerics with single hyphens inside, at most 32 characters. */
 export const USERNAME_RE = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { LoginType, UserStatus } from '../../../../libs/db/src/entities/user.entity.js';
-import { preparedQuery } from '../../../../libs/db/src/prepared.js';
-import { isoTimestamp, limitOffset } from '../../../../libs/db/src/sql.js';
+import type { LoginType, UserStatus } from '#db/entities/user.entity.js';
+import { preparedQuery } from '#db/prepared.js';
+import { isoTimestamp, limitOffset } from '#db/sql.js';
 import type { UserSearch } from './user-search.js';
 
 export interface UserRow {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError, badRequest, conflict, forbidden, invalidField, notFound } from '../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { UUID_RE, type Pagination } from '../../../../libs/httpapi/src/pagination.js';
-import type { RbacObject } from '../../../../libs/rbac/src/authorizer.js';
-import type * as sdk from '../../../../libs/sdk/src/users.js';
+import { ApiError, badRequest, conflict, forbidden, invalidField, notFound } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import { UUID_RE, type Pagination } from '#httpapi/pagination.js';
+import type { RbacObject } from '#rbac/authorizer.js';
+import type * as sdk from '#sdk/users.js';
 import { AUDITOR, type Auditor } from '../audit/auditor.js';
 import { Authenticator } from '../auth/authenticator.service.js';
 import { AuthzService } from '../auth/authz.service.js';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { AuditEntry, Auditor } from '../../../coderd/src/audit/auditor.js';
+import type { AuditEntry, Auditor } from '#coderd/audit/auditor.js';
 
 /**
  * The licensed audit hook: one JSON line per audited change on the server log ("audit_log"), the

@@ -1,6 +1,6 @@
-import { FeatureSwitch } from '../../../../libs/entitlements/src/feature-switch.js';
-import type { EntitlementsProvider } from '../../../../libs/entitlements/src/provider.js';
-import { NopAuditor, type AuditEntry, type Auditor } from '../../../coderd/src/audit/auditor.js';
+import { FeatureSwitch } from '#entitlements/feature-switch.js';
+import type { EntitlementsProvider } from '#entitlements/provider.js';
+import { NopAuditor, type AuditEntry, type Auditor } from '#coderd/audit/auditor.js';
 import { LogAuditor } from './log-auditor.js';
 
 /** The AUDITOR the enterprise server installs: real while audit_log is enabled, no-op otherwise. */

@@ -1,5 +1,5 @@
-import type { Enablements } from '../../../../libs/entitlements/src/types.js';
-import type { DeploymentConfig } from '../../../coderd/src/config/config.js';
+import type { Enablements } from '#entitlements/types.js';
+import type { DeploymentConfig } from '#coderd/config/config.js';
 
 /**
  * Which entitled features this deployment turns on (Coder's enablements map). Features off here stay

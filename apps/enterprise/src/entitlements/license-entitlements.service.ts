@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Pubsub } from '../../../../libs/db/src/pubsub.js';
-import { computeEntitlements, type LicenseInput } from '../../../../libs/entitlements/src/compute.js';
-import type { FeatureName } from '../../../../libs/entitlements/src/features.js';
-import { noEntitlements, type EntitlementsProvider } from '../../../../libs/entitlements/src/provider.js';
-import { loadTrustedKeys } from '../../../../libs/entitlements/src/trusted-keys.js';
-import type { Enablements, Entitlements } from '../../../../libs/entitlements/src/types.js';
-import { LicenseError, verifyLicense, type TrustedKeys } from '../../../../libs/entitlements/src/verify.js';
-import type { DeploymentConfig } from '../../../coderd/src/config/config.js';
-import { DEPLOYMENT_CONFIG } from '../../../coderd/src/tokens.js';
+import { Pubsub } from '#db/pubsub.js';
+import { computeEntitlements, type LicenseInput } from '#entitlements/compute.js';
+import type { FeatureName } from '#entitlements/features.js';
+import { noEntitlements, type EntitlementsProvider } from '#entitlements/provider.js';
+import { loadTrustedKeys } from '#entitlements/trusted-keys.js';
+import type { Enablements, Entitlements } from '#entitlements/types.js';
+import { LicenseError, verifyLicense, type TrustedKeys } from '#entitlements/verify.js';
+import type { DeploymentConfig } from '#coderd/config/config.js';
+import { DEPLOYMENT_CONFIG } from '#coderd/tokens.js';
 import { LicensesRepository } from '../licenses/licenses.repository.js';
 import { enterpriseEnablements } from './enablements.js';
 

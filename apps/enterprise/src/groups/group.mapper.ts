@@ -1,4 +1,4 @@
-import type { ReducedUser } from '../../../coderd/src/users/users.dto.js';
+import type { ReducedUser } from '#coderd/users/users.dto.js';
 import type { Group } from './groups.dto.js';
 import type { GroupRow } from './groups.repository.js';
 

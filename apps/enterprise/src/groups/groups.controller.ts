@@ -1,10 +1,10 @@
 import { Body, Controller, Param, Req } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { RequireFeature } from '../../../../libs/entitlements/src/require-feature.js';
-import { Authenticated, CurrentActor, type Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
-import { queryParam, type AnyRequest } from '../../../../libs/httpapi/src/http.js';
-import { MessageResponse } from '../../../coderd/src/users/users.dto.js';
+import { RequireFeature } from '#entitlements/require-feature.js';
+import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { queryParam, type AnyRequest } from '#httpapi/http.js';
+import { MessageResponse } from '#coderd/users/users.dto.js';
 import { CreateGroupRequest, Group, PatchGroupRequest } from './groups.dto.js';
 import { GroupsService } from './groups.service.js';
 

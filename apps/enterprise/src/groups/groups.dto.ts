@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsNotIn, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ReducedUser } from '../../../coderd/src/users/users.dto.js';
+import { ReducedUser } from '#coderd/users/users.dto.js';
 
 /** Coder's GroupNameValid: alphanumerics with single hyphens inside, at most 255 characters. */
 export const GROUP_NAME_RE = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OrganizationsModule } from '../../../coderd/src/organizations/organizations.module.js';
+import { OrganizationsModule } from '#coderd/organizations/organizations.module.js';
 import { GroupsController, OrganizationGroupsController } from './groups.controller.js';
 import { GroupsRepository } from './groups.repository.js';
 import { GroupsService } from './groups.service.js';

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { preparedQuery } from '../../../../libs/db/src/prepared.js';
-import { isoTimestamp } from '../../../../libs/db/src/sql.js';
-import { HAS_AI_SEAT } from '../../../coderd/src/users/users.repository.js';
-import type { ReducedUserRow } from '../../../coderd/src/users/users.repository.js';
+import { preparedQuery } from '#db/prepared.js';
+import { isoTimestamp } from '#db/sql.js';
+import { HAS_AI_SEAT } from '#coderd/users/users.repository.js';
+import type { ReducedUserRow } from '#coderd/users/users.repository.js';
 
 export interface GroupRow {
   id: string;

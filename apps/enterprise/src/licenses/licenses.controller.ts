@@ -1,9 +1,9 @@
 import { Body, Controller, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentActor, type Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
-import { RequirePermission } from '../../../coderd/src/auth/require-permission.js';
-import { MessageResponse } from '../../../coderd/src/users/users.dto.js';
+import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { RequirePermission } from '#coderd/auth/require-permission.js';
+import { MessageResponse } from '#coderd/users/users.dto.js';
 import { AddLicenseRequest, License } from './licenses.dto.js';
 import { LicensesService } from './licenses.service.js';
 

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { MetaModule } from '../../../coderd/src/meta/meta.module.js';
+import { MetaModule } from '#coderd/meta/meta.module.js';
 import { LicensesController } from './licenses.controller.js';
 import { LicensesRepository } from './licenses.repository.js';
 import { LicensesService } from './licenses.service.js';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError, badRequest, notFound } from '../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { ENTITLEMENTS } from '../../../../libs/entitlements/src/provider.js';
-import { decodeLicenseUnverified, LicenseError, verifyLicense } from '../../../../libs/entitlements/src/verify.js';
-import { AUDITOR, type Auditor } from '../../../coderd/src/audit/auditor.js';
-import { DeploymentService } from '../../../coderd/src/meta/deployment.service.js';
+import { ApiError, badRequest, notFound } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import { ENTITLEMENTS } from '#entitlements/provider.js';
+import { decodeLicenseUnverified, LicenseError, verifyLicense } from '#entitlements/verify.js';
+import { AUDITOR, type Auditor } from '#coderd/audit/auditor.js';
+import { DeploymentService } from '#coderd/meta/deployment.service.js';
 import { LicenseEntitlements } from '../entitlements/license-entitlements.service.js';
 import type { License } from './licenses.dto.js';
 import { LicensesRepository, type LicenseRow } from './licenses.repository.js';

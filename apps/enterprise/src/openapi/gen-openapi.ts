@@ -5,9 +5,9 @@
  */
 import 'reflect-metadata';
 import { readFile, writeFile } from 'node:fs/promises';
-import { loadConfig } from '../../../coderd/src/config/config.js';
-import { buildOpenApiDocument } from '../../../coderd/src/openapi/swagger.js';
-import { createApp } from '../../../coderd/src/server/create-app.js';
+import { loadConfig } from '#coderd/config/config.js';
+import { buildOpenApiDocument } from '#coderd/openapi/swagger.js';
+import { createApp } from '#coderd/server/create-app.js';
 import { EnterpriseModule } from '../enterprise.module.js';
 
 const check = process.argv.includes('--check');

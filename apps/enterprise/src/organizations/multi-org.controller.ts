@@ -1,10 +1,10 @@
 import { Body, Controller, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { RequireFeature } from '../../../../libs/entitlements/src/require-feature.js';
-import { Authenticated, CurrentActor, type Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../libs/httpapi/src/endpoint.js';
-import { Organization } from '../../../coderd/src/organizations/organizations.dto.js';
-import { MessageResponse } from '../../../coderd/src/users/users.dto.js';
+import { RequireFeature } from '#entitlements/require-feature.js';
+import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { Organization } from '#coderd/organizations/organizations.dto.js';
+import { MessageResponse } from '#coderd/users/users.dto.js';
 import { CreateOrganizationRequest, UpdateOrganizationRequest } from './multi-org.dto.js';
 import { MultiOrgService } from './multi-org.service.js';
 

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { OrganizationsModule } from '../../../coderd/src/organizations/organizations.module.js';
+import { OrganizationsModule } from '#coderd/organizations/organizations.module.js';
 import { MultiOrgController } from './multi-org.controller.js';
 import { MultiOrgRepository } from './multi-org.repository.js';
 import { MultiOrgService } from './multi-org.service.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { OrganizationsRepository, type OrganizationRow } from '../../../coderd/src/organizations/organizations.repository.js';
+import { OrganizationsRepository, type OrganizationRow } from '#coderd/organizations/organizations.repository.js';
 
 export interface OrganizationChanges {
   name?: string;

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { badRequest, conflict, notFound } from '../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../libs/httpapi/src/auth-decorators.js';
-import type * as sdk from '../../../../libs/sdk/src/organizations.js';
-import { AUDITOR, type Auditor } from '../../../coderd/src/audit/auditor.js';
-import { Authenticator } from '../../../coderd/src/auth/authenticator.service.js';
-import { AuthzService } from '../../../coderd/src/auth/authz.service.js';
-import { toOrganization } from '../../../coderd/src/organizations/organization.mapper.js';
-import type { OrganizationRow } from '../../../coderd/src/organizations/organizations.repository.js';
-import { orgObject, OrganizationsService } from '../../../coderd/src/organizations/organizations.service.js';
+import { badRequest, conflict, notFound } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import type * as sdk from '#sdk/organizations.js';
+import { AUDITOR, type Auditor } from '#coderd/audit/auditor.js';
+import { Authenticator } from '#coderd/auth/authenticator.service.js';
+import { AuthzService } from '#coderd/auth/authz.service.js';
+import { toOrganization } from '#coderd/organizations/organization.mapper.js';
+import type { OrganizationRow } from '#coderd/organizations/organizations.repository.js';
+import { orgObject, OrganizationsService } from '#coderd/organizations/organizations.service.js';
 import type { CreateOrganizationRequest, UpdateOrganizationRequest } from './multi-org.dto.js';
 import { MultiOrgRepository, type OrganizationLeftovers } from './multi-org.repository.js';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { Pubsub } from '../../../../../libs/db/src/pubsub.js';
-import { ApiError } from '../../../../../libs/httpapi/src/api-error.js';
-import type { DeploymentConfig } from '../../../../coderd/src/config/config.js';
-import { DEPLOYMENT_CONFIG } from '../../../../coderd/src/tokens.js';
+import { Pubsub } from '#db/pubsub.js';
+import { ApiError } from '#httpapi/api-error.js';
+import type { DeploymentConfig } from '#coderd/config/config.js';
+import { DEPLOYMENT_CONFIG } from '#coderd/tokens.js';
 import { BudgetRepository, type EffectiveBudget } from './budget.repository.js';
 import { budgetPeriod } from './period.js';
 

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { Pubsub } from '../../../../../libs/db/src/pubsub.js';
+import { Pubsub } from '#db/pubsub.js';
 import { DEFAULT_MODEL_PRICES, type ModelPrice } from './default-prices.js';
 
 const PRICES_CHANNEL = 'aibridge_model_prices';

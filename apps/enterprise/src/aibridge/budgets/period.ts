@@ -1,5 +1,5 @@
 // Budget periods in UTC: a calendar day, an ISO week (from Monday), or a calendar month.
-import type { AiBudgetPeriod } from '../../../../coderd/src/config/aibridge-config.js';
+import type { AiBudgetPeriod } from '#coderd/config/aibridge-config.js';
 
 export interface Period {
   start: Date;

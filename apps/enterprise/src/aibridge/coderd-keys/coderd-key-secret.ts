@@ -1,7 +1,7 @@
 // Key material of AI Gateway coderd keys (Coder's coderd/aigatewaycoderdkey): `cgw_` + 39 random
 // alphanumerics. The first 11 characters are shown (and indexed); only sha256 of the 39 random
 // characters is stored.
-import { hashSecret, randomString, secretMatches } from '../../../../coderd/src/apikeys/api-key-secret.js';
+import { hashSecret, randomString, secretMatches } from '#coderd/apikeys/api-key-secret.js';
 
 export const CODERD_KEY_MARKER = 'cgw_';
 /** Random characters after the marker. */

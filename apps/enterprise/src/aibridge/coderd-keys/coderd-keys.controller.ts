@@ -1,9 +1,9 @@
 import { Body, Controller, Param, Req } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
-import { RequireFeature } from '../../../../../libs/entitlements/src/require-feature.js';
-import { Authenticated, CurrentActor, SelfAuthenticated, type Actor } from '../../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../../libs/httpapi/src/endpoint.js';
-import { header, type AnyRequest } from '../../../../../libs/httpapi/src/http.js';
+import { RequireFeature } from '#entitlements/require-feature.js';
+import { Authenticated, CurrentActor, SelfAuthenticated, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { header, type AnyRequest } from '#httpapi/http.js';
 import { AIGatewayCoderdKey, CreateAIGatewayCoderdKeyRequest, CreateAIGatewayCoderdKeyResponse } from './coderd-keys.dto.js';
 import { CODERD_KEY_HEADER, CoderdKeysService } from './coderd-keys.service.js';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { preparedQuery } from '../../../../../libs/db/src/prepared.js';
-import { isoTimestamp } from '../../../../../libs/db/src/sql.js';
+import { preparedQuery } from '#db/prepared.js';
+import { isoTimestamp } from '#db/sql.js';
 
 /** A coderd key without its hash; times are RFC 3339 text. */
 export interface CoderdKeyRow {

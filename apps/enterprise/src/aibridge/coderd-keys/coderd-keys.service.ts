@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError, badRequest, forbidden } from '../../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../../libs/httpapi/src/auth-decorators.js';
-import { UUID_RE } from '../../../../../libs/httpapi/src/pagination.js';
-import type { RbacObject } from '../../../../../libs/rbac/src/authorizer.js';
-import { AUDITOR, type Auditor } from '../../../../coderd/src/audit/auditor.js';
-import { AuthzService } from '../../../../coderd/src/auth/authz.service.js';
+import { ApiError, badRequest, forbidden } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import { UUID_RE } from '#httpapi/pagination.js';
+import type { RbacObject } from '#rbac/authorizer.js';
+import { AUDITOR, type Auditor } from '#coderd/audit/auditor.js';
+import { AuthzService } from '#coderd/auth/authz.service.js';
 import { coderdKeyMatches, insertWithFreshKeys, parseCoderdKey } from './coderd-key-secret.js';
 import type { AIGatewayCoderdKey, CreateAIGatewayCoderdKeyRequest, CreateAIGatewayCoderdKeyResponse } from './coderd-keys.dto.js';
 import { CODERD_KEY_CONSTRAINTS, CoderdKeysRepository, type CoderdKeyRow } from './coderd-keys.repository.js';

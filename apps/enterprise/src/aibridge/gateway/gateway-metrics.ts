@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { MetricsService } from '../../../../coderd/src/metrics/metrics.service.js';
+import { MetricsService } from '#coderd/metrics/metrics.service.js';
 
 /** AI Bridge's Prometheus metrics (served with the rest on CODER_PROMETHEUS_ADDRESS). */
 @Injectable()

@@ -1,9 +1,9 @@
 import { All, Controller, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import { RequireFeature } from '../../../../../libs/entitlements/src/require-feature.js';
-import { SelfAuthenticated } from '../../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../../libs/httpapi/src/endpoint.js';
-import type { AnyRequest } from '../../../../../libs/httpapi/src/http.js';
+import { RequireFeature } from '#entitlements/require-feature.js';
+import { SelfAuthenticated } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import type { AnyRequest } from '#httpapi/http.js';
 import { AIBRIDGE_ROOT, GatewayService, routeNotSupported } from './gateway.service.js';
 
 const PASSED_THROUGH = { type: 'object', description: "The provider's answer, unchanged: JSON, or text/event-stream when the request asked to stream." };

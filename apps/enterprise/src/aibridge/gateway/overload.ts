@@ -1,7 +1,7 @@
 // AI Bridge overload protection, per replica as in Coder: a cap on requests in flight (503), then
 // a per-second limit per token (429). Both off when configured as 0.
-import { ApiError } from '../../../../../libs/httpapi/src/api-error.js';
-import { FixedWindowLimiter } from '../../../../../libs/httpapi/src/rate-limiter.js';
+import { ApiError } from '#httpapi/api-error.js';
+import { FixedWindowLimiter } from '#httpapi/rate-limiter.js';
 
 export class Overload {
   private inFlight = 0;

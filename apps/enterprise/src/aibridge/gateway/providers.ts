@@ -1,6 +1,6 @@
 // The providers the gateway serves, from configuration: which client paths each one intercepts,
 // which it passes through, and where upstream they go.
-import type { AibridgeProviderConfig } from '../../../../coderd/src/config/aibridge-config.js';
+import type { AibridgeProviderConfig } from '#coderd/config/aibridge-config.js';
 import { anthropicMessages } from './wire/anthropic-messages.js';
 import { openaiChat } from './wire/openai-chat.js';
 import { openaiResponses } from './wire/openai-responses.js';

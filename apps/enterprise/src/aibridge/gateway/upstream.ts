@@ -1,7 +1,7 @@
 // The HTTP client towards providers: pooled keep-alive connections (undici), connect and idle
 // timeouts from configuration, and the header rules of a transparent proxy.
 import { Agent, request, type Dispatcher } from 'undici';
-import type { AibridgeConfig, AibridgeProviderConfig } from '../../../../coderd/src/config/aibridge-config.js';
+import type { AibridgeConfig, AibridgeProviderConfig } from '#coderd/config/aibridge-config.js';
 
 /** Never forwarded: hop-by-hop headers, the caller's Coder credentials, and what the proxy sets itself. */
 const DROP_REQUEST = new Set([

@@ -1,6 +1,6 @@
-import { ApiError, type ValidationError } from '../../../../../libs/httpapi/src/api-error.js';
-import { UUID_RE } from '../../../../../libs/httpapi/src/pagination.js';
-import { USERNAME_RE } from '../../../../coderd/src/users/users.dto.js';
+import { ApiError, type ValidationError } from '#httpapi/api-error.js';
+import { UUID_RE } from '#httpapi/pagination.js';
+import { USERNAME_RE } from '#coderd/users/users.dto.js';
 
 /** Who started the interceptions: the caller, a user id, or a username (resolved by the service). */
 export type InitiatorTerm = { kind: 'me' } | { kind: 'id'; id: string } | { kind: 'username'; username: string };

@@ -1,4 +1,4 @@
-import type * as sdk from '../../../../../libs/sdk/src/aibridge.js';
+import type * as sdk from '#sdk/aibridge.js';
 import type { InterceptionChildren, InterceptionRow } from './interceptions.repository.js';
 
 /** A page of interceptions with their recorded rows attached (children keep their query order). */

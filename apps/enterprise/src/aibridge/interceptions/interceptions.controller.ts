@@ -1,10 +1,10 @@
 import { Controller, Req } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { RequireFeature } from '../../../../../libs/entitlements/src/require-feature.js';
-import { Authenticated, CurrentActor, type Actor } from '../../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../../libs/httpapi/src/endpoint.js';
-import { queryParam, type AnyRequest } from '../../../../../libs/httpapi/src/http.js';
-import { parsePagination } from '../../../../../libs/httpapi/src/pagination.js';
+import { RequireFeature } from '#entitlements/require-feature.js';
+import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { queryParam, type AnyRequest } from '#httpapi/http.js';
+import { parsePagination } from '#httpapi/pagination.js';
 import { AIBridgeListInterceptionsResponse } from './interceptions.dto.js';
 import { DEFAULT_INTERCEPTIONS_LIMIT, InterceptionsService, MAX_INTERCEPTIONS_LIMIT } from './interceptions.service.js';
 

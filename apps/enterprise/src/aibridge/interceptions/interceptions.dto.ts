@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import type * as sdk from '../../../../../libs/sdk/src/aibridge.js';
+import type * as sdk from '#sdk/aibridge.js';
 
 /** The few user fields lists of other things carry (codersdk.MinimalUser). */
 export class MinimalUser {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isoTimestamp, limitOffset } from '../../../../../libs/db/src/sql.js';
-import type { AIBridgeToolUsage, AIBridgeTokenUsage, AIBridgeUserPrompt } from '../../../../../libs/sdk/src/aibridge.js';
+import { isoTimestamp, limitOffset } from '#db/sql.js';
+import type { AIBridgeToolUsage, AIBridgeTokenUsage, AIBridgeUserPrompt } from '#sdk/aibridge.js';
 
 /** Filters on interceptions; every one is optional (absent = no filter). */
 export interface InterceptionFilter {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError } from '../../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../../libs/httpapi/src/auth-decorators.js';
-import type { Pagination } from '../../../../../libs/httpapi/src/pagination.js';
-import type * as sdk from '../../../../../libs/sdk/src/aibridge.js';
-import { AuthzService } from '../../../../coderd/src/auth/authz.service.js';
-import { UsersRepository } from '../../../../coderd/src/users/users.repository.js';
-import { userObject } from '../../../../coderd/src/users/users.service.js';
+import { ApiError } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import type { Pagination } from '#httpapi/pagination.js';
+import type * as sdk from '#sdk/aibridge.js';
+import { AuthzService } from '#coderd/auth/authz.service.js';
+import { UsersRepository } from '#coderd/users/users.repository.js';
+import { userObject } from '#coderd/users/users.service.js';
 import { toInterceptions } from './interception.mapper.js';
 import { INVALID_SEARCH_MESSAGE, parseInterceptionSearch, type InitiatorTerm } from './interception-search.js';
 import { INTERCEPTION_FILTER_COLUMNS, InterceptionsRepository } from './interceptions.repository.js';

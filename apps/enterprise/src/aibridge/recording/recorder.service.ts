@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ObservedToolUse, ObservedUsage } from '../gateway/wire/types.js';
-import { Authenticator } from '../../../../coderd/src/auth/authenticator.service.js';
+import { Authenticator } from '#coderd/auth/authenticator.service.js';
 import { GatewayMetrics } from '../gateway/gateway-metrics.js';
 import { RecordingRepository } from './recording.repository.js';
 import { batchSize, type InterceptionEndRow, type InterceptionRow, type RecordingBatch } from './recording.types.js';

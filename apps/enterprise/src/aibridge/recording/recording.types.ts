@@ -1,5 +1,5 @@
 // Rows the gateway records, as they are queued for the batched writer.
-import type { AIBridgeTokenUsage, AIBridgeUserPrompt } from '../../../../../libs/sdk/src/aibridge.js';
+import type { AIBridgeTokenUsage, AIBridgeUserPrompt } from '#sdk/aibridge.js';
 
 export interface InterceptionRow {
   id: string;

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { systemSubject } from '../../../../../libs/rbac/src/subject.js';
-import { AuthzService } from '../../../../coderd/src/auth/authz.service.js';
-import type { DeploymentConfig } from '../../../../coderd/src/config/config.js';
-import { DEPLOYMENT_CONFIG } from '../../../../coderd/src/tokens.js';
+import { systemSubject } from '#rbac/subject.js';
+import { AuthzService } from '#coderd/auth/authz.service.js';
+import type { DeploymentConfig } from '#coderd/config/config.js';
+import { DEPLOYMENT_CONFIG } from '#coderd/tokens.js';
 
 /** Coder's purge cadence. */
 const INTERVAL_MS = 10 * 60_000;

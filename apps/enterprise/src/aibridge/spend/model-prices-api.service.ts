@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { ApiError, type ValidationError } from '../../../../../libs/httpapi/src/api-error.js';
-import { toValidations } from '../../../../../libs/httpapi/src/validation.js';
+import { ApiError, type ValidationError } from '#httpapi/api-error.js';
+import { toValidations } from '#httpapi/validation.js';
 import type { ModelPrice } from '../budgets/default-prices.js';
 import { ModelPricesService } from '../budgets/model-prices.service.js';
 import { AIModelPrice, type UpsertAIModelPricesRequest } from './model-prices.dto.js';

@@ -1,9 +1,9 @@
 import { Body, Controller } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { RequireFeature } from '../../../../../libs/entitlements/src/require-feature.js';
-import { Authenticated } from '../../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../../libs/httpapi/src/endpoint.js';
-import { RequirePermission } from '../../../../coderd/src/auth/require-permission.js';
+import { RequireFeature } from '#entitlements/require-feature.js';
+import { Authenticated } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { RequirePermission } from '#coderd/auth/require-permission.js';
 import { AIModelPrice, UpsertAIModelPricesRequest } from './model-prices.dto.js';
 import { ModelPricesApiService } from './model-prices-api.service.js';
 

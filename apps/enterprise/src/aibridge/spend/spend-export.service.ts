@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
-import { ApiError, type ValidationError } from '../../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../../libs/httpapi/src/auth-decorators.js';
-import { takeRawResponse } from '../../../../../libs/httpapi/src/raw-response.js';
-import { AuthzService } from '../../../../coderd/src/auth/authz.service.js';
-import { OrganizationsService } from '../../../../coderd/src/organizations/organizations.service.js';
+import { ApiError, type ValidationError } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import { takeRawResponse } from '#httpapi/raw-response.js';
+import { AuthzService } from '#coderd/auth/authz.service.js';
+import { OrganizationsService } from '#coderd/organizations/organizations.service.js';
 import { isRfc3339 } from '../interceptions/interception-search.js';
 import { csvRecord } from './csv.js';
 import { EXPORT_INTERCEPTION_COLUMNS, SpendRepository, type SpendExportRow } from './spend.repository.js';

@@ -1,10 +1,10 @@
 import { applyDecorators, Controller, Get, HttpCode, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { RequireFeature } from '../../../../../libs/entitlements/src/require-feature.js';
-import { Authenticated, CurrentActor, type Actor } from '../../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../../libs/httpapi/src/endpoint.js';
-import { ErrorBodyDto } from '../../../../../libs/httpapi/src/error-body.dto.js';
-import { queryParam, type AnyRequest } from '../../../../../libs/httpapi/src/http.js';
+import { RequireFeature } from '#entitlements/require-feature.js';
+import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { ErrorBodyDto } from '#httpapi/error-body.dto.js';
+import { queryParam, type AnyRequest } from '#httpapi/http.js';
 import { EXPORT_COLUMNS, MAX_EXPORT_DAYS, SpendExportService } from './spend-export.service.js';
 import { GroupAISpendStatus, UserAISpendStatus } from './spend.dto.js';
 import { SpendService } from './spend.service.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { OrganizationsModule } from '../../../../coderd/src/organizations/organizations.module.js';
-import { UsersModule } from '../../../../coderd/src/users/users.module.js';
+import { OrganizationsModule } from '#coderd/organizations/organizations.module.js';
+import { UsersModule } from '#coderd/users/users.module.js';
 import { GroupsModule } from '../../groups/groups.module.js';
 import { BudgetsModule } from '../budgets/budgets.module.js';
 import { ModelPricesApiService } from './model-prices-api.service.js';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { preparedQuery } from '../../../../../libs/db/src/prepared.js';
-import { isoTimestamp } from '../../../../../libs/db/src/sql.js';
+import { preparedQuery } from '#db/prepared.js';
+import { isoTimestamp } from '#db/sql.js';
 import { EFFECTIVE_BUDGET_SQL, type EffectiveBudgetColumns } from '../budgets/budget.repository.js';
 
 /** A member of a group with their effective budget and their spend in the period. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { rfc3339 } from '../../../../../libs/entitlements/src/compute.js';
-import type { Actor } from '../../../../../libs/httpapi/src/auth-decorators.js';
-import { AuthzService } from '../../../../coderd/src/auth/authz.service.js';
-import { UsersService } from '../../../../coderd/src/users/users.service.js';
+import { rfc3339 } from '#entitlements/compute.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import { AuthzService } from '#coderd/auth/authz.service.js';
+import { UsersService } from '#coderd/users/users.service.js';
 import { GroupsService } from '../../groups/groups.service.js';
 import { BudgetEnforcer } from '../budgets/budget-enforcer.service.js';
 import { BudgetRepository, toEffectiveBudget, type EffectiveBudget } from '../budgets/budget.repository.js';

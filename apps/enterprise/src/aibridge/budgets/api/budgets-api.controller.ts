@@ -1,8 +1,8 @@
 import { Body, Controller, Param } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
-import { RequireFeature } from '../../../../../../libs/entitlements/src/require-feature.js';
-import { Authenticated, CurrentActor, type Actor } from '../../../../../../libs/httpapi/src/auth-decorators.js';
-import { Endpoint } from '../../../../../../libs/httpapi/src/endpoint.js';
+import { RequireFeature } from '#entitlements/require-feature.js';
+import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
 import { GroupAIBudget, UpsertGroupAIBudgetRequest, UpsertUserAIBudgetOverrideRequest, UserAIBudgetOverride } from './budgets-api.dto.js';
 import { GroupBudgetsService } from './group-budgets.service.js';
 import { UserOverridesService } from './user-overrides.service.js';

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsUUID, Max, Min, type ValidationArguments } from 'class-validator';
-import type * as sdk from '../../../../../../libs/sdk/src/aibridge.js';
+import type * as sdk from '#sdk/aibridge.js';
 
 /** Coder's cap on a spend limit: $1,000,000 in micros. */
 export const MAX_SPEND_LIMIT_MICROS = 1_000_000_000_000;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { UsersModule } from '../../../../../coderd/src/users/users.module.js';
-import { GroupsModule } from '../../../groups/groups.module.js';
+import { UsersModule } from '#coderd/users/users.module.js';
+import { GroupsModule } from '#enterprise/groups/groups.module.js';
 import { BudgetsModule } from '../budgets.module.js';
 import { GroupAIBudgetController, UserAIBudgetOverrideController } from './budgets-api.controller.js';
 import { BudgetsApiRepository } from './budgets-api.repository.js';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { preparedQuery } from '../../../../../../libs/db/src/prepared.js';
-import { isoTimestamp } from '../../../../../../libs/db/src/sql.js';
+import { preparedQuery } from '#db/prepared.js';
+import { isoTimestamp } from '#db/sql.js';
 
 /** What authorization and auditing need to know about a group. */
 export interface BudgetGroupRow {

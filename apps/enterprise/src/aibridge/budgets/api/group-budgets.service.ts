@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { notFound } from '../../../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../../../libs/httpapi/src/auth-decorators.js';
-import { AUDITOR, type Auditor } from '../../../../../coderd/src/audit/auditor.js';
-import { AuthzService } from '../../../../../coderd/src/auth/authz.service.js';
-import { GroupsService, groupObject } from '../../../groups/groups.service.js';
+import { notFound } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import { AUDITOR, type Auditor } from '#coderd/audit/auditor.js';
+import { AuthzService } from '#coderd/auth/authz.service.js';
+import { GroupsService, groupObject } from '#enterprise/groups/groups.service.js';
 import { BudgetEnforcer } from '../budget-enforcer.service.js';
 import type { GroupAIBudget, UpsertGroupAIBudgetRequest } from './budgets-api.dto.js';
 import { BudgetsApiRepository, type BudgetGroupRow, type GroupBudgetRow } from './budgets-api.repository.js';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { badRequest, notFound } from '../../../../../../libs/httpapi/src/api-error.js';
-import type { Actor } from '../../../../../../libs/httpapi/src/auth-decorators.js';
-import { AUDITOR, type Auditor } from '../../../../../coderd/src/audit/auditor.js';
-import { AuthzService } from '../../../../../coderd/src/auth/authz.service.js';
-import type { UserRow } from '../../../../../coderd/src/users/users.repository.js';
-import { userObject, UsersService } from '../../../../../coderd/src/users/users.service.js';
-import { GroupsService, groupObject } from '../../../groups/groups.service.js';
+import { badRequest, notFound } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import { AUDITOR, type Auditor } from '#coderd/audit/auditor.js';
+import { AuthzService } from '#coderd/auth/authz.service.js';
+import type { UserRow } from '#coderd/users/users.repository.js';
+import { userObject, UsersService } from '#coderd/users/users.service.js';
+import { GroupsService, groupObject } from '#enterprise/groups/groups.service.js';
 import { BudgetEnforcer } from '../budget-enforcer.service.js';
 import type { UpsertUserAIBudgetOverrideRequest, UserAIBudgetOverride } from './budgets-api.dto.js';
 import { BudgetsApiRepository, MUST_BE_GROUP_MEMBER, type BudgetGroupRow, type OverrideRow } from './budgets-api.repository.js';
