@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { DatabaseModule } from '#db/database.module.js';
 import { ApiExceptionFilter } from '#httpapi/exception-filter.js';
 import { createValidationPipe } from '#httpapi/validation.js';
@@ -17,6 +17,7 @@ import type { DeploymentConfig } from './config/config.js';
 import { MetaModule } from './meta/meta.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
+import { PubsubBarrierInterceptor } from './server/pubsub-barrier.interceptor.js';
 import { RouteAuthAudit } from './server/route-auth-audit.js';
 import { DEPLOYMENT_CONFIG } from './tokens.js';
 import { UsersModule } from './users/users.module.js';
@@ -36,7 +37,7 @@ export class CoreModule {
       module: CoreModule,
       global: true,
       imports: [
-        DatabaseModule.forRoot({ url: opts.databaseUrl, poolSize: opts.config.pgConnMaxOpen }),
+        DatabaseModule.forRoot({ url: opts.databaseUrl, poolSize: opts.config.pgConnMaxOpen, connectTimeoutMs: opts.config.pgConnectTimeoutMs }),
         DiscoveryModule,
         AuthModule,
         MetaModule,
@@ -58,6 +59,7 @@ export class CoreModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: FeatureGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
+        { provide: APP_INTERCEPTOR, useClass: PubsubBarrierInterceptor },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         RouteAuthAudit,

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import OpenAI from 'openai';
+import { Pubsub } from '#db/pubsub.js';
 import { BudgetEnforcer } from '#enterprise/aibridge/budgets/budget-enforcer.service.js';
 import { InterceptionRecorder } from '#enterprise/aibridge/recording/recorder.service.js';
 import { RecordingRepository } from '#enterprise/aibridge/recording/recording.repository.js';
@@ -38,11 +39,13 @@ describe('AI budget enforcement in the gateway', () => {
   });
 
   const enforcer = () => server.app.get(BudgetEnforcer, { strict: false });
+  /** Changes made in SQL behind the server's back are announced by the database's triggers; wait for them here. */
+  const announced = () => server.app.get(Pubsub, { strict: false }).barrier();
   beforeEach(async () => {
     enforcer().clock = () => new Date();
     await server.sql('DELETE FROM group_ai_budgets');
     await server.sql('DELETE FROM user_ai_budget_overrides');
-    await enforcer().invalidate();
+    await announced();
   });
 
   const client = (token: string) => new OpenAI({ apiKey: token, baseURL: `${server.url}/api/v2/aibridge/openai/v1`, maxRetries: 0, logLevel: 'off' });
@@ -64,7 +67,7 @@ describe('AI budget enforcement in the gateway', () => {
 
   async function groupBudget(groupId: string, micros: number) {
     await server.sql('INSERT INTO group_ai_budgets (group_id, spend_limit_micros) VALUES ($1, $2)', [groupId, micros]);
-    await enforcer().invalidate();
+    await announced();
   }
 
   it('records each usage with its cost and group, and keeps the period total', async () => {
@@ -120,7 +123,7 @@ describe('AI budget enforcement in the gateway', () => {
     await server.sql('DELETE FROM group_ai_budgets');
     await groupBudget(orgId, 10_000);
     await server.sql('INSERT INTO ai_spend_totals (user_id, period_start, spend_micros) VALUES ($1, $2, $3)', [user.id, enforcer().period().start, 10_000]);
-    await enforcer().invalidate(user.id);
+    await announced();
     expect(await status(user.token)).toBe(403);
     // A month later the period is new and its spend zero.
     const next = enforcer().period().end;
@@ -148,7 +151,7 @@ describe('AI budget enforcement in the gateway', () => {
     // ...and so does an override of 0.
     await server.sql('DELETE FROM group_ai_budgets');
     await server.sql('INSERT INTO user_ai_budget_overrides (user_id, group_id, spend_limit_micros) VALUES ($1, $2, 0)', [blocked.id, zero.id]);
-    await enforcer().invalidate(blocked.id);
+    await announced();
     expect(await status(blocked.token)).toBe(403);
     expect(fake.requests.filter((r) => r.headers.authorization === `Bearer ${blocked.token}`)).toEqual([]);
     const free = await createUser(server, owner);
@@ -164,7 +167,7 @@ describe('AI budget enforcement in the gateway', () => {
     await server.sql('INSERT INTO group_members (group_id, user_id) VALUES ($1, $2)', [g.id, user.id]);
     await groupBudget(orgId, 1_000_000);
     await server.sql('INSERT INTO user_ai_budget_overrides (user_id, group_id, spend_limit_micros) VALUES ($1, $2, $3)', [user.id, g.id, 10]);
-    await enforcer().invalidate(user.id);
+    await announced();
     const res = await fetch(`${server.url}/api/v2/aibridge/openai/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },

@@ -56,6 +56,8 @@ export class Authenticator implements OnModuleInit {
         this.cache.clear();
       }
     });
+    // Invalidations published while the listener was away never arrive.
+    this.pubsub.onReconnect(() => this.cache.clear());
   }
 
   async authenticate(token: string, ip: string): Promise<Actor> {

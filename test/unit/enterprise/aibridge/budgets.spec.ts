@@ -71,17 +71,50 @@ describe('ModelPricesService.cost and estimate', () => {
   });
 });
 
-function enforcer(state: { budget?: EffectiveBudget; spend: number }): { e: BudgetEnforcer; loads: () => number } {
+interface FakeEnforcer {
+  e: BudgetEnforcer;
+  loads: () => number;
+  /** Delivers a message as the database would announce it on `channel`. */
+  announce: (channel: string, payload: string) => void;
+  reconnect: () => void;
+  /** Holds the next database read until released. */
+  holdNextLoad: () => () => void;
+}
+
+function enforcer(state: { budget?: EffectiveBudget; spend: number }): FakeEnforcer {
   let loads = 0;
+  let hold: Promise<void> | undefined;
   const repo = {
     budgetAndSpend: async () => {
       loads++;
-      return { budget: state.budget, spendMicros: state.spend };
+      // Read now, answered later: a read that races an announcement.
+      const read = { budget: state.budget, spendMicros: state.spend };
+      const h = hold;
+      hold = undefined;
+      await h;
+      return read;
     },
   } as unknown as BudgetRepository;
-  const pubsub = { subscribe: async () => undefined, publish: async () => undefined } as unknown as Pubsub;
+  const listeners = new Map<string, (payload: string, fromSelf: boolean) => void>();
+  const reconnectHooks: Array<() => void> = [];
+  const pubsub = {
+    subscribe: async (channel: string, fn: (payload: string, fromSelf: boolean) => void) => void listeners.set(channel, fn),
+    onReconnect: (fn: () => void) => void reconnectHooks.push(fn),
+  } as unknown as Pubsub;
   const config = { aibridge: { budgetPeriod: 'month' } } as DeploymentConfig;
-  return { e: new BudgetEnforcer(config, repo, pubsub), loads: () => loads };
+  const e = new BudgetEnforcer(config, repo, pubsub);
+  void e.onModuleInit();
+  return {
+    e,
+    loads: () => loads,
+    announce: (channel, payload) => listeners.get(channel)!(payload, false),
+    reconnect: () => reconnectHooks.forEach((fn) => fn()),
+    holdNextLoad: () => {
+      let release!: () => void;
+      hold = new Promise((r) => (release = r));
+      return release;
+    },
+  };
 }
 
 const GROUP: EffectiveBudget = { limitMicros: 1_000, source: 'group', groupId: 'g1', groupName: 'eng' };
@@ -118,16 +151,67 @@ describe('BudgetEnforcer', () => {
     await expect(e.reserve('u', 0, NOW)).rejects.toMatchObject({ status: 403 });
   });
 
-  it('reads the database once per user while its state is fresh, again after 5 s or in a new period', async () => {
+  it('reads the database once per user until a change is announced (60 s at most), and in a new period', async () => {
     const { e, loads } = enforcer({ budget: GROUP, spend: 0 });
     await Promise.all([e.reserve('u', 1, NOW), e.reserve('u', 1, NOW), e.reserve('u', 1, NOW)]);
     expect(loads()).toBe(1);
-    await e.reserve('u', 1, new Date(NOW.getTime() + 4_000));
+    await e.reserve('u', 1, new Date(NOW.getTime() + 59_000));
     expect(loads()).toBe(1);
-    await e.reserve('u', 1, new Date(NOW.getTime() + 6_000));
+    await e.reserve('u', 1, new Date(NOW.getTime() + 61_000));
     expect(loads()).toBe(2);
     await e.reserve('u', 1, d('2026-12-01T00:00:01Z'));
     expect(loads()).toBe(3);
+  });
+
+  it("an announced budget change (the user's, or everyone's) is read before the next request", async () => {
+    const backing: { budget?: EffectiveBudget; spend: number } = { budget: GROUP, spend: 0 };
+    const { e, loads, announce } = enforcer(backing);
+    await e.reserve('u', 1, NOW);
+    await e.reserve('v', 1, NOW);
+    backing.budget = { ...GROUP, limitMicros: 0 };
+    announce('aibridge_budgets', 'other-user');
+    await e.reserve('u', 1, NOW);
+    expect(loads()).toBe(2);
+    announce('aibridge_budgets', 'u');
+    await expect(e.reserve('u', 0, NOW)).rejects.toMatchObject({ status: 403 });
+    announce('aibridge_budgets', '');
+    await expect(e.reserve('v', 0, NOW)).rejects.toMatchObject({ status: 403 });
+    expect(loads()).toBe(4);
+  });
+
+  it('a read that raced an announcement answers its request but is not trusted by the next one', async () => {
+    const backing: { budget?: EffectiveBudget; spend: number } = { budget: undefined, spend: 0 };
+    const { e, loads, announce, holdNextLoad } = enforcer(backing);
+    const release = holdNextLoad();
+    const racing = e.reserve('u', 1, NOW);
+    backing.budget = { ...GROUP, limitMicros: 0 };
+    announce('aibridge_budgets', 'u');
+    release();
+    await expect(racing).resolves.toMatchObject({ budget: undefined });
+    await expect(e.reserve('u', 0, NOW)).rejects.toMatchObject({ status: 403 });
+    expect(loads()).toBe(2);
+  });
+
+  it("spend announced by the database (another replica's) counts at once, for its own period only", async () => {
+    const { e, loads, announce } = enforcer({ budget: GROUP, spend: 0 });
+    await e.reserve('u', 0, NOW);
+    announce('aibridge_spend', `u ${d('2026-10-01T00:00:00Z').getTime()} 1000`);
+    await expect(e.reserve('u', 0, NOW)).resolves.toBeDefined();
+    announce('aibridge_spend', `u ${d('2026-11-01T00:00:00Z').getTime()} 1000`);
+    await expect(e.reserve('u', 0, NOW)).rejects.toMatchObject({ status: 403 });
+    expect(loads()).toBe(1);
+  });
+
+  it('settled spend counts until written, and once written it counts once (the write and its announcement agree)', async () => {
+    const backing = { budget: GROUP, spend: 0 };
+    const { e, announce } = enforcer(backing);
+    const period = d('2026-11-01T00:00:00Z').getTime();
+    e.settle(await e.reserve('u', 100, NOW), 600);
+    await expect(e.reserve('u', 401, NOW)).rejects.toMatchObject({ status: 403 }); // 600 unwritten
+    // Written: 600 leaves the queue and the total is 600; the trigger's announcement says the same.
+    e.written([{ userId: 'u', periodStart: period, micros: 600, totalMicros: 600 }]);
+    announce('aibridge_spend', `u ${period} 600`);
+    await expect(e.reserve('u', 400, NOW)).resolves.toMatchObject({ micros: 400 });
   });
 
   it('settled spend is not lost when the state is reloaded before it reaches the database', async () => {
@@ -135,7 +219,15 @@ describe('BudgetEnforcer', () => {
     const { e } = enforcer(backing);
     const r = await e.reserve('u', 100, NOW);
     e.settle(r, 900); // not yet written: the database still says 0
-    await expect(e.reserve('u', 200, new Date(NOW.getTime() + 6_000))).rejects.toMatchObject({ status: 403 });
+    await expect(e.reserve('u', 200, new Date(NOW.getTime() + 61_000))).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('after the listener reconnected (announcements may be lost) every user is read again', async () => {
+    const { e, loads, reconnect } = enforcer({ budget: GROUP, spend: 0 });
+    await e.reserve('u', 0, NOW);
+    reconnect();
+    await e.reserve('u', 0, NOW);
+    expect(loads()).toBe(2);
   });
 
   it('a new period starts from the database total with no reservations carried over', async () => {

@@ -10,8 +10,8 @@ import type { MetricsService } from '#coderd/metrics/metrics.service.js';
 import { GatewayMetrics } from '#enterprise/aibridge/gateway/gateway-metrics.js';
 import type { ObservedUsage } from '#enterprise/aibridge/gateway/wire/types.js';
 import { InterceptionRecorder, type InterceptionEnd, type InterceptionStart } from '#enterprise/aibridge/recording/recorder.service.js';
-import type { RecordingRepository } from '#enterprise/aibridge/recording/recording.repository.js';
-import type { RecordingBatch } from '#enterprise/aibridge/recording/recording.types.js';
+import type { RecordingRepository, SpendTotalRow } from '#enterprise/aibridge/recording/recording.repository.js';
+import type { RecordingBatch, WrittenSpend } from '#enterprise/aibridge/recording/recording.types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** Any v4 UUID (typed as the string it stands for in a row). */
@@ -35,7 +35,10 @@ class FakeRepo {
   /** Runs while attempt n is in flight (after the recorder swapped its buffers). */
   during?: (n: number) => void;
 
-  async write(b: RecordingBatch): Promise<string[]> {
+  /** Spend totals per `<user> <period ms>`, as ai_spend_totals would hold them. */
+  readonly totals = new Map<string, number>();
+
+  async write(b: RecordingBatch): Promise<{ newSeats: string[]; spendTotals: SpendTotalRow[] }> {
     this.attempts.push(structuredClone(b));
     const n = this.attempts.length;
     await Promise.resolve();
@@ -45,7 +48,17 @@ class FakeRepo {
       throw new Error('Connection terminated unexpectedly');
     }
     this.written.push(structuredClone(b));
-    return this.newSeats.shift() ?? [];
+    const changed = new Set<string>();
+    for (const u of b.tokenUsages.filter((t) => t.cost_micros > 0)) {
+      const key = `${u.spend_user_id} ${Date.parse(u.spend_period_start)}`;
+      this.totals.set(key, (this.totals.get(key) ?? 0) + u.cost_micros);
+      changed.add(key);
+    }
+    const spendTotals = [...changed].map((key) => {
+      const [user_id, ms] = key.split(' ');
+      return { user_id, period_start: new Date(Number(ms)), spend_micros: String(this.totals.get(key)) };
+    });
+    return { newSeats: this.newSeats.shift() ?? [], spendTotals };
   }
 }
 
@@ -477,6 +490,45 @@ describe('InterceptionRecorder: new seats', () => {
     await jest.advanceTimersByTimeAsync(0);
     expect(invalidate).toHaveBeenCalledWith({ userId: U1 });
     expect(rec.pending()).toBe(0);
+  });
+});
+
+describe('InterceptionRecorder: spend leaving the queue', () => {
+  const OCT = new Date('2025-10-01T00:00:00Z');
+  const NOV = new Date('2025-11-01T00:00:00Z');
+  const cost = (micros: number, userId = U1, periodStart = OCT): InterceptionEnd['cost'] => ({ micros, priced: true, effectiveGroupId: null, userId, periodStart });
+
+  it('is reported once written, summed per user and period, with the totals the write returned', async () => {
+    const { rec } = setup();
+    const reports: WrittenSpend[][] = [];
+    rec.onSpendWritten((w) => reports.push(w));
+    rec.start(start(1, U1, 0));
+    rec.end(id(1), end(1, { usage: USAGE, cost: cost(40) }));
+    rec.start(start(2, U1, 2));
+    rec.end(id(2), end(3, { usage: USAGE, cost: cost(2) }));
+    rec.start(start(3, U2, 4));
+    rec.end(id(3), end(5, { usage: USAGE, cost: cost(7, U2, NOV) }));
+    rec.start(start(4, U3, 6));
+    rec.end(id(4), end(7, { usage: USAGE, cost: cost(0, U3) })); // costs nothing: not reported
+    await rec.flush();
+    expect(reports).toEqual([
+      [
+        { userId: U1, periodStart: OCT.getTime(), micros: 42, totalMicros: 42 },
+        { userId: U2, periodStart: NOV.getTime(), micros: 7, totalMicros: 7 },
+      ],
+    ]);
+  });
+
+  it('a failed write reports nothing; the retry that succeeds reports it once', async () => {
+    const { repo, rec } = setup();
+    const reports: WrittenSpend[][] = [];
+    rec.onSpendWritten((w) => reports.push(w));
+    rec.start(start(1, U1, 0));
+    rec.end(id(1), end(1, { usage: USAGE, cost: cost(5) }));
+    repo.failuresLeft = 2;
+    await settle(rec.flush());
+    expect(repo.attempts).toHaveLength(3);
+    expect(reports).toEqual([[{ userId: U1, periodStart: OCT.getTime(), micros: 5, totalMicros: 5 }]]);
   });
 });
 

@@ -9,8 +9,9 @@ import { AIBRIDGE_ROOT, GatewayService, routeNotSupported } from './gateway.serv
 const PASSED_THROUGH = { type: 'object', description: "The provider's answer, unchanged: JSON, or text/event-stream when the request asked to stream." };
 const ERRORS = [403, 502, 503, 504];
 /** One provider route: documented as returning whatever the provider answers. */
+// The provider APIs change nothing the replicas cache (recording is asynchronous): no barrier.
 const GatewayRoute = (method: 'GET' | 'POST', path: string, id: string, summary: string) =>
-  Endpoint(method, `:provider/${path}`, { id, summary, description: NOTE, status: 200, responseSchema: PASSED_THROUGH, errors: ERRORS });
+  Endpoint(method, `:provider/${path}`, { id, summary, description: NOTE, status: 200, responseSchema: PASSED_THROUGH, errors: ERRORS, changesState: false });
 const CATCH_ALL_DEPTH = 16;
 const CATCH_ALL = Array.from({ length: CATCH_ALL_DEPTH }, (_, i) => i + 1).map((depth) => Array.from({ length: depth }, (_, i) => `:s${i}`).join('/'));
 const NOTE =

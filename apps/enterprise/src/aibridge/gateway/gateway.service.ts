@@ -56,6 +56,8 @@ export class GatewayService implements OnApplicationShutdown {
     this.providers = gatewayProviders(config.aibridge.providers);
     this.upstream = new Upstream(config.aibridge);
     this.overload = new Overload(config.aibridge.maxConcurrency, config.aibridge.rateLimit);
+    // Settled spend counts against the budget as unwritten until the recorder has written it.
+    recorder.onSpendWritten((spend) => budgets.written(spend));
   }
 
   async onApplicationShutdown(): Promise<void> {

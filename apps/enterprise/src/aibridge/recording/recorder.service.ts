@@ -3,8 +3,8 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit }
 import type { ObservedToolUse, ObservedUsage } from '../gateway/wire/types.js';
 import { Authenticator } from '#coderd/auth/authenticator.service.js';
 import { GatewayMetrics } from '../gateway/gateway-metrics.js';
-import { RecordingRepository } from './recording.repository.js';
-import { batchSize, type InterceptionEndRow, type InterceptionRow, type RecordingBatch } from './recording.types.js';
+import { RecordingRepository, type SpendTotalRow } from './recording.repository.js';
+import { batchSize, type InterceptionEndRow, type InterceptionRow, type RecordingBatch, type TokenUsageRow, type WrittenSpend } from './recording.types.js';
 
 export interface InterceptionStart {
   id: string;
@@ -57,6 +57,7 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
   private writing?: Promise<void>;
   private backoffMs = 0;
   private retryAt = 0;
+  private readonly spendListeners = new Set<(spend: WrittenSpend[]) => void>();
 
   constructor(
     private readonly repo: RecordingRepository,
@@ -119,6 +120,11 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
     this.queued();
   }
 
+  /** Tells `fn` whenever queued spend leaves the queue: written (with the new totals) or dropped. */
+  onSpendWritten(fn: (spend: WrittenSpend[]) => void): void {
+    this.spendListeners.add(fn);
+  }
+
   /** Writes everything queued so far (retrying until it succeeds or `deadlineMs` passes). */
   async flush(deadlineMs = SHUTDOWN_DEADLINE_MS): Promise<void> {
     const deadline = Date.now() + deadlineMs;
@@ -168,8 +174,9 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
     this.writing = this.repo
       .write(batch)
       .then(
-        (newSeats) => {
+        ({ newSeats, spendTotals }) => {
           this.backoffMs = 0;
+          this.spendLeft(batch.tokenUsages, spendTotals);
           // A user's own cached record (/users/me) must show the seat they just got.
           for (const userId of newSeats) void this.authenticator.invalidate({ userId }).catch(() => undefined);
         },
@@ -215,6 +222,27 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
     this.dropOverflow();
   }
 
+  /** Sums the costs per user and period that just left the queue, with their new totals. */
+  private spendLeft(usages: readonly TokenUsageRow[], totals: readonly SpendTotalRow[]): void {
+    if (this.spendListeners.size === 0) return;
+    const spend = new Map<string, WrittenSpend>();
+    for (const u of usages) {
+      if (u.cost_micros <= 0) continue;
+      const periodStart = Date.parse(u.spend_period_start);
+      const key = `${u.spend_user_id} ${periodStart}`;
+      const w = spend.get(key) ?? { userId: u.spend_user_id, periodStart, micros: 0 };
+      w.micros += u.cost_micros;
+      spend.set(key, w);
+    }
+    for (const t of totals) {
+      const w = spend.get(`${t.user_id} ${t.period_start.getTime()}`);
+      if (w) w.totalMicros = Number(t.spend_micros);
+    }
+    if (spend.size === 0) return;
+    const list = [...spend.values()];
+    for (const fn of this.spendListeners) fn(list);
+  }
+
   /** Keeps the latest use per user (ISO times of one format compare as strings). */
   private noteSeat(userId: string, at: string): void {
     const known = this.seats.get(userId);
@@ -227,7 +255,8 @@ export class InterceptionRecorder implements OnModuleInit, BeforeApplicationShut
     // Children first (the least valuable), oldest first; interceptions themselves are kept longest.
     for (const list of [this.rest.toolUsages, this.rest.userPrompts, this.rest.tokenUsages]) {
       const n = Math.min(over, list.length);
-      list.splice(0, n);
+      const dropped = list.splice(0, n);
+      if (list === this.rest.tokenUsages) this.spendLeft(dropped as TokenUsageRow[], []);
       this.metrics.recordingDropped.inc(n);
       over -= n;
     }

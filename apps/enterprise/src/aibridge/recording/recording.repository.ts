@@ -3,6 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RecordingBatch } from './recording.types.js';
 
+export interface SpendTotalRow {
+  user_id: string;
+  period_start: Date;
+  /** bigint, as text. */
+  spend_micros: string;
+}
+
 /**
  * Writes a batch in one transaction, each table with one statement over a JSON array (one round
  * trip per table however many rows). Inserts are idempotent, so a batch retried after an
@@ -12,8 +19,8 @@ import type { RecordingBatch } from './recording.types.js';
 export class RecordingRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** Writes the batch; returns the users who got their first AI seat from it. */
-  async write(b: RecordingBatch): Promise<string[]> {
+  /** Writes the batch; returns the users who got their first AI seat from it and the spend totals it changed. */
+  async write(b: RecordingBatch): Promise<{ newSeats: string[]; spendTotals: SpendTotalRow[] }> {
     return this.ds.transaction(async (tx) => {
       // Parents before children, starts before ends: the order the rows depend on each other.
       await rows(tx, b.interceptions, `
@@ -28,7 +35,7 @@ export class RecordingRepository {
         WHERE i.id = x.id`);
       // A usage adds its cost to the user's period total only when its row is new, so a batch
       // written again after an ambiguous failure counts nothing twice.
-      await rows(tx, b.tokenUsages, `
+      const totals = await rows<SpendTotalRow>(tx, b.tokenUsages, `
         WITH input AS (
           SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, interception_id uuid, provider_response_id text, input_tokens bigint,
             output_tokens bigint, cache_read_input_tokens bigint, cache_write_input_tokens bigint, metadata jsonb, created_at timestamptz,
@@ -46,7 +53,8 @@ export class RecordingRepository {
         FROM inserted n JOIN input i ON i.id = n.id
         WHERE n.cost_micros > 0
         GROUP BY i.spend_user_id, i.spend_period_start
-        ON CONFLICT (user_id, period_start) DO UPDATE SET spend_micros = ai_spend_totals.spend_micros + EXCLUDED.spend_micros, updated_at = now()`);
+        ON CONFLICT (user_id, period_start) DO UPDATE SET spend_micros = ai_spend_totals.spend_micros + EXCLUDED.spend_micros, updated_at = now()
+        RETURNING user_id, period_start, spend_micros`);
       await rows(tx, b.userPrompts, `
         INSERT INTO aibridge_user_prompts (id, interception_id, provider_response_id, prompt, metadata, created_at)
         SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, interception_id uuid, provider_response_id text, prompt text,
@@ -65,7 +73,7 @@ export class RecordingRepository {
           last_used_at = GREATEST(ai_seat_state.last_used_at, EXCLUDED.last_used_at),
           last_event_type = EXCLUDED.last_event_type, last_event_description = EXCLUDED.last_event_description, updated_at = now()
         RETURNING user_id, (xmax = 0) AS inserted`);
-      return seats.filter((s) => s.inserted).map((s) => s.user_id);
+      return { newSeats: seats.filter((s) => s.inserted).map((s) => s.user_id), spendTotals: totals };
     });
   }
 }

@@ -63,3 +63,14 @@ export interface RecordingBatch {
 
 export const batchSize = (b: RecordingBatch): number =>
   b.interceptions.length + b.ends.length + b.tokenUsages.length + b.userPrompts.length + b.toolUsages.length + b.seats.length;
+
+/** Spend settled by the gateway that a write (or an overflow drop) has just taken off the queue. */
+export interface WrittenSpend {
+  userId: string;
+  /** Start of the budget period, epoch milliseconds. */
+  periodStart: number;
+  /** The sum of the costs taken off the queue for this user and period. */
+  micros: number;
+  /** The period's total after the write, when the write changed it (absent for dropped rows). */
+  totalMicros?: number;
+}

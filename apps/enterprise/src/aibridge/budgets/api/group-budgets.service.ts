@@ -4,7 +4,6 @@ import type { Actor } from '#httpapi/auth-decorators.js';
 import { AUDITOR, type Auditor } from '#coderd/audit/auditor.js';
 import { AuthzService } from '#coderd/auth/authz.service.js';
 import { GroupsService, groupObject } from '#enterprise/groups/groups.service.js';
-import { BudgetEnforcer } from '../budget-enforcer.service.js';
 import type { GroupAIBudget, UpsertGroupAIBudgetRequest } from './budgets-api.dto.js';
 import { BudgetsApiRepository, type BudgetGroupRow, type GroupBudgetRow } from './budgets-api.repository.js';
 
@@ -30,7 +29,6 @@ export class GroupBudgetsService {
     private readonly repo: BudgetsApiRepository,
     private readonly groups: GroupsService,
     private readonly authz: AuthzService,
-    private readonly enforcer: BudgetEnforcer,
     @Inject(AUDITOR) private readonly auditor: Auditor,
   ) {}
 
@@ -48,8 +46,6 @@ export class GroupBudgetsService {
       if (isForeignKeyViolation(err)) throw notFound();
       throw err;
     });
-    // Every member's effective budget may have changed, on every replica.
-    await this.enforcer.invalidate();
     // Coder audits an upsert as `write`, new or not; the old value tells them apart.
     this.audit(actor, 'write', group, {
       old_spend_limit_micros: row.old_spend_limit_micros,
@@ -64,7 +60,6 @@ export class GroupBudgetsService {
     this.authz.require(actor, 'update', groupObject(group));
     const deleted = await this.repo.deleteGroupBudget(group.id);
     if (!deleted) return;
-    await this.enforcer.invalidate();
     this.audit(actor, 'delete', group, { old_spend_limit_micros: deleted.spend_limit_micros, spend_limit_micros: null });
   }
 

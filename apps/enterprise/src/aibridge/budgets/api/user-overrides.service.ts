@@ -6,7 +6,6 @@ import { AuthzService } from '#coderd/auth/authz.service.js';
 import type { UserRow } from '#coderd/users/users.repository.js';
 import { userObject, UsersService } from '#coderd/users/users.service.js';
 import { GroupsService, groupObject } from '#enterprise/groups/groups.service.js';
-import { BudgetEnforcer } from '../budget-enforcer.service.js';
 import type { UpsertUserAIBudgetOverrideRequest, UserAIBudgetOverride } from './budgets-api.dto.js';
 import { BudgetsApiRepository, MUST_BE_GROUP_MEMBER, type BudgetGroupRow, type OverrideRow } from './budgets-api.repository.js';
 import { isForeignKeyViolation } from './group-budgets.service.js';
@@ -41,7 +40,6 @@ export class UserOverridesService {
     private readonly users: UsersService,
     private readonly groups: GroupsService,
     private readonly authz: AuthzService,
-    private readonly enforcer: BudgetEnforcer,
     @Inject(AUDITOR) private readonly auditor: Auditor,
   ) {}
 
@@ -64,7 +62,6 @@ export class UserOverridesService {
       if (isForeignKeyViolation(err)) throw notFound();
       throw err;
     });
-    await this.enforcer.invalidate(user.id);
     this.audit(actor, 'write', user, group, {
       old_group_id: row.old_group_id,
       old_spend_limit_micros: row.old_spend_limit_micros,
@@ -80,7 +77,6 @@ export class UserOverridesService {
     this.authz.require(actor, 'update', userObject(user));
     const deleted = await this.repo.deleteOverride(user.id, (group) => this.authz.require(actor, 'update', groupObject(group)));
     if (!deleted) return;
-    await this.enforcer.invalidate(user.id);
     this.audit(actor, 'delete', user, deleted.group, {
       old_group_id: deleted.group_id,
       old_spend_limit_micros: deleted.spend_limit_micros,
