@@ -137,6 +137,10 @@ describe('authentication', () => {
       const again = await meWith(server, { header: wrong });
       expect(again.status).toBe(401);
       expect(again.body.detail).toBe('API key secret is invalid.');
+      // A secret differing in one character only, after the right one was verified and remembered.
+      const last = token.slice(-1) === 'a' ? 'b' : 'a';
+      expect((await meWith(server, { header: token.slice(0, -1) + last })).status).toBe(401);
+      expect((await meWith(server, { header: token })).status).toBe(200);
     });
 
     it('expired key → 401 whose detail and WWW-Authenticate mention "expired"', async () => {

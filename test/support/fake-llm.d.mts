@@ -82,6 +82,8 @@ export interface FakeLlm {
   /** A 200 stream with one valid frame then garbage (`data: {not json`, `%%%`); a blocking request gets truncated JSON. */
   malformedNext(): void;
   /** A text answer with `chunks` deltas `intervalMs` apart (tools ignored); a blocking answer is held back as long. */
+  /** The next blocking answer goes out with chunked encoding (no Content-Length), written in `pieces` parts. */
+  chunkedNext(opts: { pieces: number }): void;
   slowNext(opts: SlowNextOptions): void;
   /** True as soon as any response was aborted by the client since the last reset() (at once if one already was); false after timeoutMs. */
   waitForAbort(timeoutMs: number): Promise<boolean>;

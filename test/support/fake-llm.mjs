@@ -271,6 +271,18 @@ export async function startFakeLlm(opts = {}) {
       res.end(`${JSON.stringify(answer.blocking).slice(0, 24)}%%%`);
       return;
     }
+    if (!stream && behaviour?.type === 'chunked') {
+      // A blocking body with chunked encoding (no Content-Length), in this many writes.
+      const text = JSON.stringify(answer.blocking);
+      const size = Math.ceil(text.length / behaviour.pieces);
+      res.writeHead(200, { 'content-type': 'application/json', ...headers });
+      for (let i = 0; i < behaviour.pieces; i++) {
+        res.write(text.slice(i * size, (i + 1) * size));
+        if (i + 1 < behaviour.pieces) await sleep(chunkDelayMs);
+      }
+      res.end();
+      return;
+    }
     if (!stream && behaviour?.type !== 'sseError') {
       if (behaviour?.type === 'slow') {
         // No frames to space out: hold the whole body back for the same total time.
@@ -346,6 +358,11 @@ export async function startFakeLlm(opts = {}) {
     },
     malformedNext() {
       queue.push({ type: 'malformed' });
+    },
+    /** The next blocking answer goes out with chunked encoding, written in `pieces` parts. */
+    chunkedNext({ pieces }) {
+      if (!Number.isInteger(pieces) || pieces < 1) throw new RangeError('chunkedNext: pieces must be a positive integer');
+      queue.push({ type: 'chunked', pieces });
     },
     slowNext({ chunks, intervalMs }) {
       if (!Number.isInteger(chunks) || chunks < 1) throw new RangeError('slowNext: chunks must be a positive integer');

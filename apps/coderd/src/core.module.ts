@@ -1,7 +1,9 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { DatabaseModule } from '#db/database.module.js';
+import { Pubsub } from '#db/pubsub.js';
 import { ApiExceptionFilter } from '#httpapi/exception-filter.js';
+import { STATE_BARRIER } from '#httpapi/state-barrier.js';
 import { createValidationPipe } from '#httpapi/validation.js';
 import { AgplEntitlements, ENTITLEMENTS } from '#entitlements/provider.js';
 import { FeatureGuard } from '#entitlements/require-feature.js';
@@ -17,7 +19,6 @@ import type { DeploymentConfig } from './config/config.js';
 import { MetaModule } from './meta/meta.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
-import { PubsubBarrierInterceptor } from './server/pubsub-barrier.interceptor.js';
 import { RouteAuthAudit } from './server/route-auth-audit.js';
 import { DEPLOYMENT_CONFIG } from './tokens.js';
 import { UsersModule } from './users/users.module.js';
@@ -59,13 +60,14 @@ export class CoreModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: FeatureGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
-        { provide: APP_INTERCEPTOR, useClass: PubsubBarrierInterceptor },
+        // Changes answer once this replica has its own notifications back (Endpoint attaches the interceptor).
+        { provide: STATE_BARRIER, useExisting: Pubsub },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         RouteAuthAudit,
         ...(opts.providers ?? []),
       ],
-      exports: [DEPLOYMENT_CONFIG, ENTITLEMENTS, AUDITOR],
+      exports: [DEPLOYMENT_CONFIG, ENTITLEMENTS, AUDITOR, STATE_BARRIER],
     };
   }
 }

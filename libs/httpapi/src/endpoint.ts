@@ -1,7 +1,8 @@
-import { applyDecorators, Delete, Get, HttpCode, Patch, Post, Put, SetMetadata, type Type } from '@nestjs/common';
+import { applyDecorators, Delete, Get, HttpCode, Patch, Post, Put, UseInterceptors, type Type } from '@nestjs/common';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Public } from './auth-decorators.js';
 import { ErrorBodyDto } from './error-body.dto.js';
+import { StateBarrierInterceptor } from './state-barrier.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -19,15 +20,9 @@ export interface EndpointOptions {
   errors?: number[];
   /** No session needed (otherwise the controller's @Authenticated() applies). */
   public?: boolean;
-  /** Whether the answer waits for the change's notifications (CHANGES_STATE); every method but GET by default. */
+  /** Whether the answer waits for the change's notifications (StateBarrierInterceptor); every method but GET by default. */
   changesState?: boolean;
 }
-
-/**
- * Marks API routes that change state: their response waits until this replica has received the
- * notifications the change committed (see Pubsub.barrier), so its caches already agree with it.
- */
-export const CHANGES_STATE = 'coderd:changes-state';
 
 const ROUTE = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete };
 const DEFAULT_STATUS: Record<Method, number> = { GET: 200, POST: 201, PUT: 200, PATCH: 200, DELETE: 204 };
@@ -56,7 +51,7 @@ export function Endpoint(method: Method, path: string, o: EndpointOptions): Meth
       ? ApiResponse({ status, description: 'OK', schema: o.responseSchema ?? { type: 'string' } })
       : ApiResponse({ status, description: type ? 'OK' : 'No content', ...(type ? { type, isArray } : {}) }),
     ...(o.public ? [Public()] : []),
-    ...((o.changesState ?? method !== 'GET') ? [SetMetadata(CHANGES_STATE, true)] : []),
+    ...((o.changesState ?? method !== 'GET') ? [UseInterceptors(StateBarrierInterceptor)] : []),
     ...[...new Set([400, ...(o.public ? [] : [401]), 404, 429, ...(o.errors ?? [])])].map((code) =>
       ApiResponse({ status: code, description: ERROR_TEXT[code] ?? 'Error', type: ErrorBodyDto }),
     ),

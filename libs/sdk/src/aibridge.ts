@@ -57,8 +57,10 @@ export interface AIBridgeInterception {
 }
 
 export interface AIBridgeListInterceptionsResponse {
-  /** Every interception the caller may read that matches the query, ignoring pagination. */
+  /** The interceptions the caller may read that match the query, ignoring pagination, counted up to count_cap + 1. */
   count: number;
+  /** The most `count` counts exactly (2000); a larger `count` means "more than this". */
+  count_cap: number;
   results: AIBridgeInterception[];
 }
 

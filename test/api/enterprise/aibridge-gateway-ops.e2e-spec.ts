@@ -405,6 +405,46 @@ describe('AI Bridge gateway in operation', () => {
     });
   });
 
+  describe('blocking answers on the wire', () => {
+    /** One request over plain node:http, to see the response's framing headers as sent. */
+    function raw(s: TestServer, token: string, body: unknown): Promise<{ headers: http.IncomingHttpHeaders; text: string }> {
+      return new Promise((resolve, reject) => {
+        const req = http.request(`${s.url}${ROOT}/openai/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (c: Buffer) => parts.push(c));
+          res.on('end', () => resolve({ headers: res.headers, text: Buffer.concat(parts).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(body));
+      });
+    }
+
+    it("keeps the provider's Content-Length", async () => {
+      const { headers, text } = await raw(main, owner.token, chat('gpt-length'));
+      expect(headers['content-length']).toBe(String(Buffer.byteLength(text)));
+      expect(headers['transfer-encoding']).toBeUndefined();
+      expect(JSON.parse(text).choices[0].message.content).toBe(FAKE_TEXT);
+    });
+
+    it('an answer that arrived chunked but in one piece goes out with a Content-Length', async () => {
+      fake.chunkedNext({ pieces: 1 });
+      const { headers, text } = await raw(main, owner.token, chat('gpt-one-piece'));
+      expect(headers['transfer-encoding']).toBeUndefined();
+      expect(headers['content-length']).toBe(String(Buffer.byteLength(text)));
+      expect(JSON.parse(text).choices[0].message.content).toBe(FAKE_TEXT);
+    });
+
+    it('an answer that arrives in pieces is relayed chunked, whole', async () => {
+      fake.chunkedNext({ pieces: 3 });
+      const { headers, text } = await raw(main, owner.token, chat('gpt-pieces'));
+      expect(headers['transfer-encoding']).toBe('chunked');
+      expect(headers['content-length']).toBeUndefined();
+      expect(JSON.parse(text).choices[0].message.content).toBe(FAKE_TEXT);
+      const [row] = await recorded(main, ['gpt-pieces']);
+      expect(row).toMatchObject({ metadata: { upstream_status: 200 }, usages: 1 });
+    });
+  });
+
   describe('streaming', () => {
     it('is not buffered: the first chunk reaches the client while the provider is still sending', async () => {
       fake.slowNext({ chunks: 5, intervalMs: 150 });

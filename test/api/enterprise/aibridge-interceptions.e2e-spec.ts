@@ -203,7 +203,7 @@ describe('AI Bridge interceptions', () => {
   describe('listing and filters', () => {
     it('lists the matching interceptions newest first, ties by id descending, with their children', async () => {
       const res = await list(owner, { q: JANUARY });
-      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { count: 6, results: main(6, 5, 4, 3, 2, 1) } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { count: 6, count_cap: 2000, results: main(6, 5, 4, 3, 2, 1) } });
     });
 
     it('writes exact values: nulls, microsecond timestamps, token counts as JSON numbers, metadata verbatim', async () => {
@@ -265,16 +265,16 @@ describe('AI Bridge interceptions', () => {
     ])('filters: %s', async (_name, q, expectedIds) => {
       const needsWindow = !/started_after/.test(q);
       const res = await list(owner, { q: needsWindow ? `${q} ${JANUARY}` : q });
-      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { count: expectedIds.length, results: main(...expectedIds) } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { count: expectedIds.length, count_cap: 2000, results: main(...expectedIds) } });
     });
 
     it('initiator by id, and by an id nobody has (empty, as Coder)', async () => {
       const byId = await list(owner, { q: `initiator:${member.id} ${JANUARY}` });
-      expect(byId.body).toEqual({ count: 2, results: main(3, 2) });
+      expect(byId.body).toEqual({ count: 2, count_cap: 2000, results: main(3, 2) });
       const upper = await list(owner, { q: `initiator:${member.id.toUpperCase()} ${JANUARY}` });
       expect(upper.body).toEqual(byId.body);
       const nobody = await list(owner, { q: `initiator:${randomUUID()}` });
-      expect({ status: nobody.status, body: nobody.body }).toEqual({ status: 200, body: { count: 0, results: [] } });
+      expect({ status: nobody.status, body: nobody.body }).toEqual({ status: 200, body: { count: 0, count_cap: 2000, results: [] } });
     });
 
     it('an initiator username that does not exist is a 400 on q', async () => {
@@ -323,6 +323,27 @@ describe('AI Bridge interceptions', () => {
       expect(rest.body.results).toEqual(all.body.results.slice(100));
     });
 
+    it('count stops at count_cap + 1 (2001: "more than 2000") on a large match and is exact below it', async () => {
+      const many = await createUser(server, owner, { username: 'many' });
+      // 2,500 interceptions one second apart from 2023-01-01T00:00:01Z.
+      await server.sql(
+        `INSERT INTO aibridge_interceptions (id, initiator_id, provider, model, client, started_at)
+         SELECT gen_random_uuid(), $1, 'many-provider', 'm', 'Zed', timestamptz '2023-01-01T00:00:00Z' + make_interval(secs => g)
+         FROM generate_series(1, 2500) g`,
+        [many.id],
+      );
+      try {
+        const capped = await list(owner, { q: 'initiator:many' });
+        expect({ count: capped.body.count, count_cap: capped.body.count_cap, page: capped.body.results.length }).toEqual({ count: 2001, count_cap: 2000, page: 100 });
+        const exact = await list(owner, { q: 'initiator:many started_before:"2023-01-01T00:25:00Z"', limit: 1 });
+        expect({ count: exact.body.count, count_cap: exact.body.count_cap }).toEqual({ count: 1500, count_cap: 2000 });
+        const last = await list(owner, { q: 'initiator:many', offset: 2450 });
+        expect(last.body.results).toHaveLength(50);
+      } finally {
+        await server.sql('DELETE FROM aibridge_interceptions WHERE initiator_id = $1', [many.id]);
+      }
+    });
+
     it.each([['1001'], ['5000']])('limit %s is over the maximum: 400', async (limit) => {
       const res = await list(owner, { limit });
       expectErrorBody(res, 400, INVALID_PARAMS);
@@ -337,11 +358,11 @@ describe('AI Bridge interceptions', () => {
 
     it('count is of all matches while the page follows limit and offset', async () => {
       const first = await list(owner, { q: JANUARY, limit: 2 });
-      expect(first.body).toEqual({ count: 6, results: main(6, 5) });
+      expect(first.body).toEqual({ count: 6, count_cap: 2000, results: main(6, 5) });
       const second = await list(owner, { q: JANUARY, limit: 2, offset: 2 });
-      expect(second.body).toEqual({ count: 6, results: main(4, 3) });
+      expect(second.body).toEqual({ count: 6, count_cap: 2000, results: main(4, 3) });
       const past = await list(owner, { q: JANUARY, offset: 6 });
-      expect(past.body).toEqual({ count: 6, results: [] });
+      expect(past.body).toEqual({ count: 6, count_cap: 2000, results: [] });
     });
 
     it('after_id pages through every row without gaps or repeats, ties included', async () => {
@@ -361,9 +382,9 @@ describe('AI Bridge interceptions', () => {
 
     it('after_id continues strictly after that row, whatever filter narrowed the first page', async () => {
       const res = await list(owner, { q: JANUARY, after_id: uuid(5) });
-      expect(res.body).toEqual({ count: 6, results: main(4, 3, 2, 1) });
+      expect(res.body).toEqual({ count: 6, count_cap: 2000, results: main(4, 3, 2, 1) });
       const last = await list(owner, { q: JANUARY, after_id: uuid(1) });
-      expect(last.body).toEqual({ count: 6, results: [] });
+      expect(last.body).toEqual({ count: 6, count_cap: 2000, results: [] });
     });
 
     it('after_id and offset together: 400', async () => {
@@ -401,13 +422,13 @@ describe('AI Bridge interceptions', () => {
       expect(a.status).toBe(200);
       expect(a.body).toEqual(o.body);
       const january = await list(auditor, { q: JANUARY });
-      expect(january.body).toEqual({ count: 6, results: main(6, 5, 4, 3, 2, 1) });
+      expect(january.body).toEqual({ count: 6, count_cap: 2000, results: main(6, 5, 4, 3, 2, 1) });
     });
 
     it('a member sees nothing, not even their own', async () => {
       for (const query of [{}, { q: 'initiator:me' }, { q: `initiator:${member.id}` }, { q: JANUARY }, { limit: 1000 }] as Array<Record<string, string | number>>) {
         const res = await list(member, query);
-        expect({ query, status: res.status, body: res.body }).toEqual({ query, status: 200, body: { count: 0, results: [] } });
+        expect({ query, status: res.status, body: res.body }).toEqual({ query, status: 200, body: { count: 0, count_cap: 2000, results: [] } });
       }
     });
 
@@ -438,7 +459,7 @@ describe('AI Bridge interceptions: the license gate', () => {
     expect((await api(server, owner.token).get(PATH)).body).toEqual({ message: PREMIUM });
     await license(server, owner, { aibridge: 1 });
     const after = await api(server, owner.token).get(PATH);
-    expect({ status: after.status, body: after.body }).toEqual({ status: 200, body: { count: 0, results: [] } });
+    expect({ status: after.status, body: after.body }).toEqual({ status: 200, body: { count: 0, count_cap: 2000, results: [] } });
   });
 
   it('licensed but AI Bridge not enabled on the deployment: 403 saying so', async () => {

@@ -21,6 +21,8 @@ export interface GroupRow {
 /** A member of a group as a ReducedUser, tagged with the group it was found in. */
 export type GroupMemberRow = ReducedUserRow & { group_id: string };
 
+export type GroupWithMembersRow = GroupRow & { members: GroupMemberRow[]; total_member_count: number };
+
 export interface GroupFilter {
   organizationId?: string;
   /** Groups this user belongs to (the Everyone group included). */
@@ -73,6 +75,26 @@ export class GroupsRepository {
   async findById(id: string, db: Db = this.ds): Promise<GroupRow | undefined> {
     const sql = `SELECT ${GROUP_COLUMNS} ${FROM_GROUPS} WHERE g.id = $1`;
     const rows = db === this.ds ? await preparedQuery<GroupRow>(this.ds, sql, [id]) : await db.query(sql, [id]);
+    return rows[0];
+  }
+
+  /**
+   * One group with, in the same round trip, its members that `authorized` (group_member filter) lets
+   * through and the count of all its members (no system users): what GET /groups/{id} answers.
+   */
+  async findWithMembers(id: string, authorized: string): Promise<GroupWithMembersRow | undefined> {
+    const rows = await preparedQuery<GroupWithMembersRow>(
+      this.ds,
+      `SELECT ${GROUP_COLUMNS},
+         (SELECT count(*)::int FROM group_members_expanded c WHERE c.group_id = g.id AND NOT c.user_is_system) AS total_member_count,
+         COALESCE((
+           SELECT json_agg(m ORDER BY lower(m.username), m.id) FROM (
+             SELECT ${MEMBER_COLUMNS} FROM group_members_expanded gme JOIN users u ON u.id = gme.user_id
+             WHERE gme.group_id = g.id AND NOT u.is_system AND (${authorized})) m
+         ), '[]'::json) AS members
+       ${FROM_GROUPS} WHERE g.id = $1`,
+      [id],
+    );
     return rows[0];
   }
 

@@ -35,6 +35,12 @@ export const groupObject = (g: { id: string; organization_id: string }): RbacObj
 
 const isEveryone = (g: GroupRow) => g.id === g.organization_id;
 
+/** A `{group}` path parameter is a group id (400 when it is not a UUID). */
+function groupId(param: string): string {
+  if (!UUID_RE.test(param)) throw badRequest(`Invalid UUID "${param}".`, 'The group must be given by its id.');
+  return param;
+}
+
 /** Raw `GET /groups` query parameters. */
 export interface GroupQuery {
   organization?: string;
@@ -91,8 +97,13 @@ export class GroupsService {
     return (await this.view(actor, [group]))[0];
   }
 
+  /** One query: the group, the members the caller may see, and the member count. */
   async get(actor: Actor, param: string): Promise<Group> {
-    return (await this.view(actor, [await this.resolve(actor, param)]))[0];
+    const visible = this.authz.sqlFilter(actor, 'read', 'group_member', GROUP_MEMBER_FILTER_COLUMNS);
+    const group = await this.groups.findWithMembers(groupId(param), visible);
+    if (!group) throw notFound();
+    this.authz.requireRead(actor, groupObject(group));
+    return toGroup(group, group.members.map(toReducedUser), group.total_member_count);
   }
 
   /** A `{group}` path parameter: a group id the caller may read (400 when not a UUID, else 404). */
@@ -154,8 +165,7 @@ export class GroupsService {
 
   /** `{group}` path parameter: a group id (Coder accepts ids only here). No authorization. */
   private async lookup(param: string): Promise<GroupRow> {
-    if (!UUID_RE.test(param)) throw badRequest(`Invalid UUID "${param}".`, 'The group must be given by its id.');
-    const group = await this.groups.findById(param);
+    const group = await this.groups.findById(groupId(param));
     if (!group) throw notFound();
     return group;
   }

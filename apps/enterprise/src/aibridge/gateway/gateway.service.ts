@@ -211,14 +211,41 @@ export class GatewayService implements OnApplicationShutdown {
     }
     const observer = observe(upstream.statusCode, upstream.headers);
     const out = takeRawResponse(x.res);
-    out.writeHead(upstream.statusCode, clientHeaders(upstream.headers));
+    const status = upstream.statusCode;
+    const headers = clientHeaders(upstream.headers);
     const outcome: Record<string, unknown> = {};
+    const write = async (chunk: Uint8Array) => {
+      if (!out.write(chunk)) await once(out, 'drain', { signal: abort.signal });
+    };
     try {
-      for await (const chunk of upstream.body as AsyncIterable<Uint8Array>) {
-        if (!out.write(chunk)) await once(out, 'drain', { signal: abort.signal });
-        observer?.push(chunk);
+      const chunks = upstream.body as AsyncIterable<Uint8Array>;
+      if (String(upstream.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        // A stream: every event goes out the moment it arrives.
+        out.writeHead(status, headers);
+        for await (const chunk of chunks) {
+          await write(chunk);
+          observer?.push(chunk);
+        }
+        out.end();
+      } else {
+        // A whole answer: one chunk is held back so that the last one ends the response in the same
+        // socket write (no separate chunked-encoding terminator), and an answer that arrived in one
+        // piece goes out with a Content-Length, headers and body in one write.
+        let held: Uint8Array | undefined;
+        for await (const chunk of chunks) {
+          observer?.push(chunk);
+          if (held) {
+            if (!out.headersSent) out.writeHead(status, headers);
+            await write(held);
+          }
+          held = chunk;
+        }
+        if (!out.headersSent) {
+          if (headers['content-length'] === undefined && status !== 204 && status !== 304) headers['content-length'] = String(held?.byteLength ?? 0);
+          out.writeHead(status, headers);
+        }
+        out.end(held);
       }
-      out.end();
     } catch (err) {
       // Mid-stream: the status line is gone, so the only signal left is ending the response early.
       if (abort.signal.aborted) outcome.client_aborted = true;

@@ -107,8 +107,13 @@ export class AIBridgeInterception implements sdk.AIBridgeInterception {
 }
 
 export class AIBridgeListInterceptionsResponse implements sdk.AIBridgeListInterceptionsResponse {
-  /** Every interception the caller may read that matches the query, ignoring pagination. */
+  /**
+   * The interceptions the caller may read that match the query, ignoring pagination, counted up to
+   * `count_cap + 1`: a value above `count_cap` means "more than count_cap".
+   */
   count: number;
+  /** The most `count` counts exactly: 2000. */
+  count_cap: number;
   /** This page, newest first (started_at, then id, descending). */
   @Type(() => AIBridgeInterception)
   results: AIBridgeInterception[];

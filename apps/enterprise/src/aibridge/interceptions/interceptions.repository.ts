@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { cappedCount } from '#db/capped-count.js';
 import { isoTimestamp, limitOffset } from '#db/sql.js';
 import type { AIBridgeToolUsage, AIBridgeTokenUsage, AIBridgeUserPrompt } from '#sdk/aibridge.js';
 
@@ -86,7 +87,7 @@ export class InterceptionsRepository {
 
   /**
    * One page of the interceptions `authorized` lets through (alias i), newest first, with the count
-   * of all that match and the page's recorded rows: at most four statements whatever the page size,
+   * of all that match (capped: COUNT_CAP) and the page's recorded rows: at most four statements whatever the page size,
    * all from one REPEATABLE READ snapshot so that count, page and children agree.
    */
   list(filter: InterceptionFilter, page: InterceptionPage, authorized: string): Promise<InterceptionListing> {
@@ -110,7 +111,9 @@ export class InterceptionsRepository {
         where.push(`(i.started_at, i.id) < ((SELECT c.started_at FROM aibridge_interceptions c WHERE c.id = ${cursor}::uuid), ${cursor}::uuid)`);
       }
 
-      const [{ n: count }] = await db.query(`SELECT count(*)::int AS n FROM aibridge_interceptions i WHERE ${matching}`, countParams);
+      const count = await cappedCount(db, `FROM aibridge_interceptions i WHERE ${matching}`, countParams);
+      // Nothing matches: no page to read (as Coder's logs do).
+      if (count === 0) return { cursorFound: true, count, rows: [], children: { token_usages: [], user_prompts: [], tool_usages: [] } };
       const rows: InterceptionRow[] = await db.query(
         `SELECT ${INTERCEPTION_COLUMNS} FROM aibridge_interceptions i JOIN users u ON u.id = i.initiator_id
          WHERE ${where.join(' AND ')} ORDER BY i.started_at DESC, i.id DESC${limitOffset(page.limit, page.offset)}`,

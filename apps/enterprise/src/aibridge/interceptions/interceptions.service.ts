@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { COUNT_CAP } from '#db/capped-count.js';
 import { ApiError } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
 import type { Pagination } from '#httpapi/pagination.js';
@@ -38,7 +39,7 @@ export class InterceptionsService {
         { field: 'after_id', detail: `Interception "${page.afterId}" either does not exist, or you are not allowed to view it.` },
       ]);
     }
-    return { count: listing.count, results: toInterceptions(listing.rows, listing.children) };
+    return { count: listing.count, count_cap: COUNT_CAP, results: toInterceptions(listing.rows, listing.children) };
   }
 
   /**
