@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import type { Response } from 'supertest';
 import { api, createFirstUser, createUser, login, PASSWORD, type FirstUser, type TestUser } from '../support/fixtures.js';
 import { expectErrorBody } from '../support/error-body.js';
@@ -261,6 +262,27 @@ describe('users API', () => {
     it('is only visible to authenticated callers (401 without a token)', async () => {
       const res = await api(server).get('/api/v2/users');
       expectErrorBody(res, 401);
+    });
+  });
+
+  describe('GET /api/v2/users counting', () => {
+    it('concurrent lists share one count query; a change made here is counted by the next list', async () => {
+      const ds = server.app.get(DataSource);
+      const query = jest.spyOn(ds, 'query');
+      try {
+        const counts = () => query.mock.calls.filter(([sql]) => String(sql).startsWith('SELECT count(*)::int AS n FROM users u')).length;
+        const search = { q: `status:active ${uniqueName('nobody')}` };
+        const first = await Promise.all(Array.from({ length: 8 }, () => asOwner().get('/api/v2/users').query(search)));
+        expect(first.map((r) => [r.status, r.body.count])).toEqual(Array.from({ length: 8 }, () => [200, 0]));
+        expect(counts()).toBe(1);
+        const before = (await asOwner().get('/api/v2/users')).body.count as number;
+        expect(counts()).toBe(2);
+        await createUser(server, owner);
+        expect((await asOwner().get('/api/v2/users')).body.count).toBe(before + 1);
+        expect(counts()).toBe(3);
+      } finally {
+        query.mockRestore();
+      }
     });
   });
 

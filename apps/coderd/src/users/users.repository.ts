@@ -71,22 +71,44 @@ export class UsersRepository {
    * change shows within COUNT_TTL_MS).
    */
   private readonly counts = new Map<string, { n: number; at: number }>();
+  /** Counts being read: concurrent requests share one query instead of all scanning at once. */
+  private readonly counting = new Map<string, Promise<number>>();
+  /** Bumped by changed(): a count read across a change is answered but not kept. */
+  private generation = 0;
 
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /** Any write that can change which users match a search (call again after a transaction commits). */
   changed(): void {
+    this.generation++;
     this.counts.clear();
+    this.counting.clear();
   }
 
   private async count(sql: string, params: unknown[]): Promise<number> {
     const key = sql + '\u0000' + JSON.stringify(params);
     const hit = this.counts.get(key);
     if (hit && Date.now() - hit.at < COUNT_TTL_MS) return hit.n;
-    const [row] = await this.ds.query(sql, params);
-    if (this.counts.size >= COUNT_CACHE_MAX) this.counts.clear();
-    this.counts.set(key, { n: row.n, at: Date.now() });
-    return row.n;
+    let pending = this.counting.get(key);
+    if (!pending) {
+      const generation = this.generation;
+      pending = this.ds.query(sql, params).then(
+        ([row]: Array<{ n: number }>) => {
+          if (this.counting.get(key) === pending) this.counting.delete(key);
+          if (generation === this.generation) {
+            if (this.counts.size >= COUNT_CACHE_MAX) this.counts.clear();
+            this.counts.set(key, { n: row.n, at: Date.now() });
+          }
+          return row.n;
+        },
+        (err: unknown) => {
+          if (this.counting.get(key) === pending) this.counting.delete(key);
+          throw err;
+        },
+      );
+      this.counting.set(key, pending);
+    }
+    return pending;
   }
 
   async insert(u: InsertUser, db: Db = this.ds): Promise<void> {
