@@ -2,18 +2,19 @@
 
 /** Targets from the foundation issue (see bench/README.md). */
 export const TARGETS = {
-  meVsHealthzPct: 50, // authenticated /users/me throughput >= 50% of /healthz
+  meVsHealthzPct: 55, // authenticated /users/me throughput >= 50% of /healthz, with margin: 55%
   meP99Ms: 15,
   usersP99Ms: 30,
   coldStartS: 10,
   warmRestartS: 5,
   meTxnsPerRequest: 0.05, // "no database round trip per authenticated request": expect ~0
   scopedVsUnscopedPct: 90, // a scoped, allow-listed token costs at most 10% of /users/me throughput
-  gatewayAddedP50Ms: 1, // AI Bridge: added latency of a blocking request at 200 req/s
+  gatewayAddedP50Ms: 0.5, // AI Bridge: added latency of a blocking request at 100 req/s
   gatewayAddedP99Ms: 5,
   gatewayFirstByteAddedMs: 2, // AI Bridge: added time to a stream's first byte (p50)
   gatewayReqPerSec: 1000, // intercepted and recorded requests per second
   budgetAddedP50Ms: 0.5, // AI budgets: enforced vs not, same run
+  licensedVsGatePct: 30, // a licensed read (GET /groups/{id}, one query) vs its 403 gate
 };
 
 const fmt = (n, digits = 0) =>
@@ -45,12 +46,12 @@ export function deriveChecks(results) {
     add('DB transactions per 403-gated request', s.unlicensed.db?.txnsPerRequest, 'txn', `~0 (<= ${TARGETS.meTxnsPerRequest})`, (v) => v <= TARGETS.meTxnsPerRequest);
   }
   if (s.licensed && s.unlicensed) {
-    add('licensed route (200) throughput as % of its 403 gate', (100 * s.licensed.reqPerSec) / s.unlicensed.reqPerSec, '%', '-', () => true);
+    add('licensed route (200) throughput as % of its 403 gate', (100 * s.licensed.reqPerSec) / s.unlicensed.reqPerSec, '%', `>= ${TARGETS.licensedVsGatePct}%`, (v) => v >= TARGETS.licensedVsGatePct);
   }
   const g = results.gateway;
   if (g) {
-    add('AI Bridge added latency p50 (blocking, 200 req/s)', g.blocking.gateway.p50 - g.blocking.direct.p50, 'ms', `<= ${TARGETS.gatewayAddedP50Ms} ms`, (v) => v <= TARGETS.gatewayAddedP50Ms);
-    add('AI Bridge added latency p99 (blocking, 200 req/s)', g.blocking.gateway.p99 - g.blocking.direct.p99, 'ms', `<= ${TARGETS.gatewayAddedP99Ms} ms`, (v) => v <= TARGETS.gatewayAddedP99Ms);
+    add('AI Bridge added latency p50 (blocking, 100 req/s)', g.blocking.gateway.p50 - g.blocking.direct.p50, 'ms', `<= ${TARGETS.gatewayAddedP50Ms} ms`, (v) => v <= TARGETS.gatewayAddedP50Ms);
+    add('AI Bridge added latency p99 (blocking, 100 req/s)', g.blocking.gateway.p99 - g.blocking.direct.p99, 'ms', `<= ${TARGETS.gatewayAddedP99Ms} ms`, (v) => v <= TARGETS.gatewayAddedP99Ms);
     if (g.blocking.budgeted) {
       add('AI budget enforcement added latency p50', g.blocking.budgeted.p50 - g.blocking.gateway.p50, 'ms', `<= ${TARGETS.budgetAddedP50Ms} ms`, (v) => v <= TARGETS.budgetAddedP50Ms);
     }

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiExtension, ApiResponse } from '@nestjs/swagger';
 import { ApiError } from '#httpapi/api-error.js';
 import { ErrorBodyDto } from '#httpapi/error-body.dto.js';
+import { routeDeclaration } from '#httpapi/route-declaration.js';
 import { featureDisplayName, type FeatureName } from './features.js';
 import { ENTITLEMENTS, type EntitlementsProvider } from './provider.js';
 
@@ -30,21 +31,18 @@ export function premiumFeatureError(feature: FeatureName, entitledButOff = false
 /** Global guard, after authentication: reads cached entitlements only (no database query). */
 @Injectable()
 export class FeatureGuard implements CanActivate {
-  private readonly features = new WeakMap<object, readonly FeatureName[]>();
+
+  private readonly features: (ctx: ExecutionContext) => readonly FeatureName[] | undefined;
 
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     @Inject(ENTITLEMENTS) private readonly entitlements: EntitlementsProvider,
-  ) {}
+  ) {
+    this.features = routeDeclaration<readonly FeatureName[]>(reflector, REQUIRED_FEATURE);
+  }
 
   canActivate(ctx: ExecutionContext): boolean {
-    const handler = ctx.getHandler();
-    let features = this.features.get(handler);
-    if (features === undefined) {
-      features = this.reflector.getAllAndOverride<FeatureName[] | undefined>(REQUIRED_FEATURE, [handler, ctx.getClass()]) ?? [];
-      this.features.set(handler, features);
-    }
-    for (const feature of features) {
+    for (const feature of this.features(ctx) ?? []) {
       if (!this.entitlements.isEnabled(feature)) {
         throw premiumFeatureError(feature, this.entitlements.current().features[feature]?.entitlement !== 'not_entitled');
       }

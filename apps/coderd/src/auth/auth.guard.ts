@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiError } from '#httpapi/api-error.js';
 import { ACTOR_KEY, AUTH_KIND, type AuthKind } from '#httpapi/auth-decorators.js';
 import { clientIp, routePattern, type AnyRequest } from '#httpapi/http.js';
+import { routeDeclaration } from '#httpapi/route-declaration.js';
 import { SESSION_TOKEN_COOKIE, extractToken } from '#httpapi/token.js';
 import { Authenticator, SIGNED_OUT_MESSAGE } from './authenticator.service.js';
 
@@ -12,21 +13,17 @@ import { Authenticator, SIGNED_OUT_MESSAGE } from './authenticator.service.js';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly authenticator: Authenticator,
-  ) {}
+  private readonly kind: (ctx: ExecutionContext) => AuthKind | undefined;
 
-  /** Declarations never change after boot; read each handler's once. */
-  private readonly kinds = new WeakMap<object, AuthKind | undefined>();
+  constructor(
+    reflector: Reflector,
+    private readonly authenticator: Authenticator,
+  ) {
+    this.kind = routeDeclaration<AuthKind>(reflector, AUTH_KIND);
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const handler = ctx.getHandler();
-    let kind = this.kinds.get(handler);
-    if (kind === undefined) {
-      kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [handler, ctx.getClass()]);
-      this.kinds.set(handler, kind);
-    }
+    const kind = this.kind(ctx);
     if (kind === 'self') return true;
     const req = ctx.switchToHttp().getRequest<AnyRequest>();
     const token = extractToken(req);

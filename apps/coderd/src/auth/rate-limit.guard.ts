@@ -4,6 +4,7 @@ import { ApiError } from '#httpapi/api-error.js';
 import { ACTOR_KEY, AUTH_KIND, type Actor, type AuthKind } from '#httpapi/auth-decorators.js';
 import { clientIp, header, routePattern, type AnyRequest } from '#httpapi/http.js';
 import { FixedWindowLimiter } from '#httpapi/rate-limiter.js';
+import { routeDeclaration } from '#httpapi/route-declaration.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { DEPLOYMENT_CONFIG } from '../tokens.js';
 
@@ -22,10 +23,15 @@ export class RateLimitGuard implements CanActivate {
   private readonly api?: FixedWindowLimiter;
   private readonly login?: FixedWindowLimiter;
 
+  private readonly authKind: (ctx: ExecutionContext) => AuthKind | undefined;
+  private readonly loginLimited: (ctx: ExecutionContext) => boolean | undefined;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     @Inject(DEPLOYMENT_CONFIG) config: DeploymentConfig,
   ) {
+    this.authKind = routeDeclaration<AuthKind>(reflector, AUTH_KIND);
+    this.loginLimited = routeDeclaration<boolean>(reflector, LOGIN_LIMITED);
     if (!config.rateLimitDisableAll && config.apiRateLimit > 0) this.api = new FixedWindowLimiter(config.apiRateLimit, MINUTE);
     if (!config.rateLimitDisableAll && config.loginRateLimit > 0) this.login = new FixedWindowLimiter(config.loginRateLimit, MINUTE);
   }
@@ -39,7 +45,7 @@ export class RateLimitGuard implements CanActivate {
     if (!route.startsWith('/api/v2')) return true;
     const actor = req[ACTOR_KEY] as Actor | undefined;
     const endpoint = `${req.method} ${route}`;
-    if (this.login && this.reflector.get<boolean>(LOGIN_LIMITED, ctx.getHandler())) {
+    if (this.login && this.loginLimited(ctx)) {
       this.check(this.login, `${clientIp(req)} ${endpoint}`);
     }
     if (!this.api) return true;
@@ -48,17 +54,9 @@ export class RateLimitGuard implements CanActivate {
     return true;
   }
 
-  /** Declarations never change after boot; read each handler's once. */
-  private readonly selfRoutes = new WeakMap<object, boolean>();
 
   private selfAuthenticated(ctx: ExecutionContext): boolean {
-    const handler = ctx.getHandler();
-    let self = this.selfRoutes.get(handler);
-    if (self === undefined) {
-      self = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [handler, ctx.getClass()]) === 'self';
-      this.selfRoutes.set(handler, self);
-    }
-    return self;
+    return this.authKind(ctx) === 'self';
   }
 
   private check(limiter: FixedWindowLimiter, key: string): void {

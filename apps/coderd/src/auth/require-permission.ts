@@ -2,6 +2,7 @@ import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from
 import { Reflector } from '@nestjs/core';
 import { forbidden } from '#httpapi/api-error.js';
 import { ACTOR_KEY, type Actor } from '#httpapi/auth-decorators.js';
+import { routeDeclaration } from '#httpapi/route-declaration.js';
 import type { Action, ResourceType } from '#rbac/policy.js';
 import { AuthzService } from './authz.service.js';
 
@@ -21,13 +22,17 @@ export const RequirePermission = (type: ResourceType, action: Action) => SetMeta
 
 @Injectable()
 export class PermissionGuard implements CanActivate {
+  private readonly required: (ctx: ExecutionContext) => RequiredPermission | undefined;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly authz: AuthzService,
-  ) {}
+  ) {
+    this.required = routeDeclaration<RequiredPermission>(reflector, REQUIRED_PERMISSION);
+  }
 
   canActivate(ctx: ExecutionContext): boolean {
-    const required = this.reflector.get<RequiredPermission | undefined>(REQUIRED_PERMISSION, ctx.getHandler());
+    const required = this.required(ctx);
     if (!required) return true;
     const actor = ctx.switchToHttp().getRequest()[ACTOR_KEY] as Actor | undefined;
     if (!actor || !this.authz.can(actor, required.action, { type: required.type })) throw forbidden();
