@@ -103,8 +103,10 @@ export class ServerProcess {
     if (child.exitCode !== null || child.signalCode !== null) return { ...(await this.exited), seconds: 0 };
     const t0 = performance.now();
     child.kill('SIGTERM');
-    const timer = sleep(graceMs).then(() => 'timeout');
-    let result = await Promise.race([this.exited, timer]);
+    let timer;
+    const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+    let result = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
     if (result === 'timeout') {
       console.error(`! server did not exit ${graceMs / 1000} s after SIGTERM; sending SIGKILL`);
       child.kill('SIGKILL');

@@ -43,6 +43,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // An idle connection the database drops (a spec stopping its PostgreSQL) must not crash the worker.
+  pool.on('error', () => undefined);
   return {
     url: `http://127.0.0.1:${address.port}`,
     app,
@@ -61,7 +63,8 @@ export function agplOnly(): boolean {
   return process.env.CODER_TEST_EDITION === 'agpl';
 }
 
-async function createDatabase(adminUrl: string): Promise<string> {
+/** A new, empty database on the suite's PostgreSQL (E2E_PG_ADMIN_URL), as a connection URL. */
+export async function createDatabase(adminUrl = process.env.E2E_PG_ADMIN_URL ?? ''): Promise<string> {
   const name = `t_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();

@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { dataSourceOptions } from './db-options.js';
 import { runMigrationsLocked } from './migrate.js';
 import { Pubsub } from './pubsub.js';
@@ -8,6 +8,11 @@ import { Pubsub } from './pubsub.js';
 export interface DatabaseModuleOptions {
   url: string;
   poolSize: number;
+  /**
+   * Longest wait for a connection: a free one from the pool, or a new one being opened. With the
+   * database gone, requests then fail within this bound (and answer 503) instead of queueing.
+   */
+  connectTimeoutMs: number;
 }
 
 class PubsubLifecycle implements OnApplicationShutdown {
@@ -26,7 +31,7 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => dataSourceOptions(opts.url, opts.poolSize),
+          useFactory: (): DataSourceOptions => ({ ...dataSourceOptions(opts.url, opts.poolSize), connectTimeoutMS: opts.connectTimeoutMs }) as DataSourceOptions,
           dataSourceFactory: async (options) => {
             const ds = await new DataSource(options!).initialize();
             await runMigrationsLocked(ds);

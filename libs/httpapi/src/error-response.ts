@@ -5,6 +5,8 @@ export interface ErrorResponse {
   status: number;
   body: ErrorBody;
   headers?: Record<string, string>;
+  /** An expected 5xx (the database is unreachable): the one line to log, in place of a stack trace. */
+  warning?: string;
 }
 
 const INTERNAL: ErrorBody = { message: 'An internal error occurred. Please try again or contact the system administrator.' };
@@ -13,6 +15,8 @@ const INTERNAL: ErrorBody = { message: 'An internal error occurred. Please try a
 export function toErrorResponse(err: unknown): ErrorResponse {
   if (err instanceof ApiError) return { status: err.status, body: err.body(), headers: err.headers };
   if (err instanceof HttpException) return fromHttpException(err);
+  const unavailable = databaseUnavailable(err);
+  if (unavailable) return unavailable;
   const pg = postgresError(err);
   if (pg) return fromPostgresError(pg);
   const framework = err as { statusCode?: number; code?: string; message?: string };
@@ -80,4 +84,81 @@ function fromPostgresError(err: PgError): ErrorResponse {
       if (err.code.startsWith('22')) return { status: HttpStatus.BAD_REQUEST, body: { message: 'Invalid input.', detail: err.message } };
       return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: INTERNAL };
   }
+}
+
+export const DATABASE_UNAVAILABLE = 'The database is unavailable; try again shortly.';
+/** Seconds a client should wait before retrying while the database is away. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+const LOST = 'The connection to the database was lost.';
+const TIMED_OUT = 'Timed out waiting for a database connection.';
+/** Connection-level failures of the database, by SQLSTATE, Node error code or pg's own messages. */
+const UNAVAILABLE_CODES = new Map([
+  ['57P01', 'The database is shutting down.'], // admin_shutdown: a fast or immediate shutdown
+  ['57P02', 'The database server crashed.'], // crash_shutdown
+  ['57P03', 'The database is starting up or shutting down.'], // cannot_connect_now
+  ['53300', 'The database has no free connection slots.'], // too_many_connections
+  ['ECONNREFUSED', 'The database refused the connection.'],
+  ['ECONNRESET', LOST],
+  ['EPIPE', LOST],
+  ['ETIMEDOUT', 'Timed out connecting to the database.'],
+  ['EHOSTUNREACH', 'The database host is unreachable.'],
+  ['ENETUNREACH', 'The database host is unreachable.'],
+  ['ENOTFOUND', 'The database host name could not be resolved.'],
+  ['EAI_AGAIN', 'The database host name could not be resolved.'],
+]);
+/** pg and pg-pool raise these without a code. */
+const UNAVAILABLE_MESSAGES = new Map([
+  ['Connection terminated unexpectedly', LOST],
+  ['Connection terminated', LOST],
+  ['Client has encountered a connection error and is not queryable', LOST],
+  ['timeout exceeded when trying to connect', TIMED_OUT],
+  ['Connection terminated due to connection timeout', TIMED_OUT],
+  ['Cannot use a pool after calling end on the pool', 'The server is shutting down.'],
+]);
+
+/**
+ * A database that cannot be reached is not a bug in the request: 503 with Retry-After, logged as one
+ * line. The detail says what went wrong without the host, port or user the driver's message names.
+ */
+function databaseUnavailable(err: unknown): ErrorResponse | undefined {
+  for (const e of causes(err)) {
+    const detail = unavailableDetail(e);
+    if (!detail) continue;
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: { message: DATABASE_UNAVAILABLE, detail },
+      headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+      warning: `${HttpStatus.SERVICE_UNAVAILABLE} ${DATABASE_UNAVAILABLE} (${e.message || String(e.code)})`,
+    };
+  }
+  return undefined;
+}
+
+function unavailableDetail(e: ErrorLike): string | undefined {
+  const code = typeof e.code === 'string' ? e.code : '';
+  const known = UNAVAILABLE_CODES.get(code);
+  if (known) return known;
+  // Class 08 is "connection exception".
+  if (/^08[0-9A-Z]{3}$/.test(code)) return `The connection to the database failed (SQLSTATE ${code}).`;
+  return typeof e.message === 'string' ? UNAVAILABLE_MESSAGES.get(e.message) : undefined;
+}
+
+interface ErrorLike {
+  code?: unknown;
+  message?: string;
+  driverError?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+/** The error and what it wraps: TypeORM's driverError, an Error cause, an AggregateError's first error. */
+function causes(err: unknown): ErrorLike[] {
+  const out: ErrorLike[] = [];
+  for (let e = err as ErrorLike | undefined; e && typeof e === 'object' && out.length < 4; ) {
+    out.push(e);
+    const first = Array.isArray(e.errors) ? (e.errors[0] as ErrorLike | undefined) : undefined;
+    e = (e.driverError ?? e.cause ?? first) as ErrorLike | undefined;
+  }
+  return out;
 }

@@ -14,6 +14,7 @@ describe('loadConfig defaults', () => {
       accessUrl: 'http://127.0.0.1:3000',
       pgConnectionUrl: '',
       pgConnMaxOpen: 10,
+      pgConnectTimeoutMs: 5_000,
       cacheDirectory: path.join('/home/tester', '.cache', 'coderd-ts'),
       sessionDurationMs: 24 * HOUR,
       maxTokenLifetimeMs: 876_600 * HOUR,
@@ -26,6 +27,7 @@ describe('loadConfig defaults', () => {
       rateLimitDisableAll: false,
       httpAdapter: 'fastify',
       verbose: false,
+      shutdownGracePeriodMs: 30_000,
       licensePublicKeysFile: '',
       entitlementsRefreshIntervalMs: 10 * 60_000,
       prometheusAddress: undefined,
@@ -67,6 +69,9 @@ describe('loadConfig parses values', () => {
     ['CODER_SESSION_DURATION', ' 2h ', 'sessionDurationMs', 2 * HOUR],
     ['CODER_MAX_TOKEN_LIFETIME', '720h', 'maxTokenLifetimeMs', 720 * HOUR],
     ['CODER_MAX_TOKEN_LIFETIME', '1h0m0s', 'maxTokenLifetimeMs', HOUR],
+    ['CODER_PG_CONNECT_TIMEOUT', '500ms', 'pgConnectTimeoutMs', 500],
+    ['CODER_SHUTDOWN_GRACE_PERIOD', '1s', 'shutdownGracePeriodMs', 1000],
+    ['CODER_SHUTDOWN_GRACE_PERIOD', '2m30s', 'shutdownGracePeriodMs', 150_000],
   ])('duration %s=%s', (name, value, key, expected) => {
     expect(loadConfig({ ...BASE, [name]: value })[key as keyof DeploymentConfig]).toBe(expected);
   });

@@ -11,7 +11,7 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { ApiError, conflict, forbidden, invalidField, notFound } from '#httpapi/api-error.js';
-import { toErrorResponse } from '#httpapi/error-response.js';
+import { DATABASE_UNAVAILABLE, toErrorResponse } from '#httpapi/error-response.js';
 
 const GENERIC_500 = 'An internal error occurred. Please try again or contact the system administrator.';
 
@@ -132,6 +132,44 @@ describe('toErrorResponse: PostgreSQL errors are 4xx, never 500', () => {
 
   it('an unexpected SQLSTATE (serialization failure) is a generic 500', () => {
     expect(toErrorResponse(typeormError('40001'))).toEqual({ status: 500, body: { message: GENERIC_500 } });
+  });
+});
+
+describe('toErrorResponse: an unreachable database is 503 with Retry-After, logged as one line', () => {
+  const sysError = (code: string, message: string) => Object.assign(new Error(message), { code, errno: -111, syscall: 'connect' });
+  it.each<[string, unknown, string]>([
+    ['connection refused', sysError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.5:5432'), 'The database refused the connection.'],
+    ['connection reset', sysError('ECONNRESET', 'read ECONNRESET'), 'The connection to the database was lost.'],
+    ['refused on every address (AggregateError)', Object.assign(new AggregateError([sysError('ECONNREFUSED', 'connect ECONNREFUSED ::1:5432')], ''), { code: undefined }), 'The database refused the connection.'],
+    ['name not resolved', sysError('ENOTFOUND', 'getaddrinfo ENOTFOUND db.internal'), 'The database host name could not be resolved.'],
+    ['pg: connection terminated', new Error('Connection terminated unexpectedly'), 'The connection to the database was lost.'],
+    ['pg: broken client', new Error('Client has encountered a connection error and is not queryable'), 'The connection to the database was lost.'],
+    ['pg-pool: no connection in time', new Error('timeout exceeded when trying to connect'), 'Timed out waiting for a database connection.'],
+    ['pg-pool: connect timed out (with cause)', new Error('Connection terminated due to connection timeout', { cause: new Error('timeout expired') }), 'Timed out waiting for a database connection.'],
+    ['admin shutdown 57P01', pgError('57P01'), 'The database is shutting down.'],
+    ['crash shutdown 57P02', typeormError('57P02'), 'The database server crashed.'],
+    ['cannot connect now 57P03', pgError('57P03'), 'The database is starting up or shutting down.'],
+    ['too many connections 53300', pgError('53300'), 'The database has no free connection slots.'],
+    ['connection failure 08006', typeormError('08006'), 'The connection to the database failed (SQLSTATE 08006).'],
+    ['wrapped by TypeORM', { driverError: new Error('Connection terminated unexpectedly'), query: 'SELECT 1' }, 'The connection to the database was lost.'],
+  ])('%s', (_name, err, detail) => {
+    const res = toErrorResponse(err);
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ message: DATABASE_UNAVAILABLE, detail });
+    expect(res.headers).toEqual({ 'Retry-After': '5' });
+    expect(res.warning).toMatch(/^503 The database is unavailable; try again shortly\. \(.+\)$/);
+  });
+
+  it('the body never names the host, port or user; the log line does', () => {
+    const res = toErrorResponse(sysError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.5:5432'));
+    expect(JSON.stringify(res.body)).not.toContain('10.0.0.5');
+    expect(res.warning).toContain('10.0.0.5:5432');
+  });
+
+  it('other SQLSTATEs and look-alike codes are not taken for an outage', () => {
+    for (const err of [typeormError('40001'), pgError('0800'), pgError('57014'), Object.assign(new Error('x'), { code: 'constructor' })]) {
+      expect(toErrorResponse(err).status).toBe(500);
+    }
   });
 });
 

@@ -11,6 +11,8 @@ export interface DeploymentConfig {
   accessUrl: string;
   pgConnectionUrl: string; // '' = embedded PostgreSQL
   pgConnMaxOpen: number;
+  /** Longest wait for a database connection (a free pooled one, or a new one being opened). */
+  pgConnectTimeoutMs: number;
   cacheDirectory: string;
   sessionDurationMs: number;
   maxTokenLifetimeMs: number;
@@ -23,6 +25,8 @@ export interface DeploymentConfig {
   rateLimitDisableAll: boolean;
   httpAdapter: HttpAdapterName;
   verbose: boolean;
+  /** On SIGTERM/SIGINT, how long in-flight requests may run on before their connections are cut. */
+  shutdownGracePeriodMs: number;
   /** Enterprise: JSON file of extra trusted license keys ({kid: public JWK}); '' = embedded keys only. */
   licensePublicKeysFile: string;
   /** Enterprise: how often entitlements are recomputed even when nothing announced a change. */
@@ -41,6 +45,7 @@ export const CONFIG_VARIABLES = [
   'CODER_ACCESS_URL',
   'CODER_PG_CONNECTION_URL',
   'CODER_PG_CONN_MAX_OPEN',
+  'CODER_PG_CONNECT_TIMEOUT',
   'CODER_CACHE_DIRECTORY',
   'CODER_SESSION_DURATION',
   'CODER_MAX_TOKEN_LIFETIME',
@@ -53,6 +58,7 @@ export const CONFIG_VARIABLES = [
   'CODER_RATE_LIMIT_DISABLE_ALL',
   'CODER_HTTP_ADAPTER',
   'CODER_VERBOSE',
+  'CODER_SHUTDOWN_GRACE_PERIOD',
   'CODER_LICENSE_PUBLIC_KEYS',
   'CODER_ENTITLEMENTS_REFRESH_INTERVAL',
   'CODER_PROMETHEUS_ADDRESS',
@@ -86,6 +92,7 @@ export function loadConfig(env: Env = process.env): DeploymentConfig {
     accessUrl: read('CODER_ACCESS_URL', defaultAccessUrl, parseHttpUrl, 'an http(s) URL'),
     pgConnectionUrl: read('CODER_PG_CONNECTION_URL', '', parsePostgresUrl, 'a postgres:// or postgresql:// URL'),
     pgConnMaxOpen: int('CODER_PG_CONN_MAX_OPEN', 10, 1),
+    pgConnectTimeoutMs: duration('CODER_PG_CONNECT_TIMEOUT', '5s'),
     cacheDirectory: read('CODER_CACHE_DIRECTORY', defaultCacheDir(env), (r) => path.resolve(r), 'a directory path'),
     sessionDurationMs: duration('CODER_SESSION_DURATION', '24h'),
     maxTokenLifetimeMs: duration('CODER_MAX_TOKEN_LIFETIME', '876600h'),
@@ -98,6 +105,7 @@ export function loadConfig(env: Env = process.env): DeploymentConfig {
     rateLimitDisableAll: bool('CODER_RATE_LIMIT_DISABLE_ALL'),
     httpAdapter: read('CODER_HTTP_ADAPTER', 'fastify' as HttpAdapterName, parseAdapter, '"fastify" or "express"'),
     verbose: bool('CODER_VERBOSE'),
+    shutdownGracePeriodMs: duration('CODER_SHUTDOWN_GRACE_PERIOD', '30s'),
     licensePublicKeysFile: read('CODER_LICENSE_PUBLIC_KEYS', '', (r) => path.resolve(r), 'a file path'),
     entitlementsRefreshIntervalMs: duration('CODER_ENTITLEMENTS_REFRESH_INTERVAL', '10m'),
     prometheusAddress: read('CODER_PROMETHEUS_ADDRESS', undefined, parseAddress, 'host:port, e.g. "127.0.0.1:2112"'),

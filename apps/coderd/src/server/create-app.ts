@@ -7,6 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { toErrorResponse } from '#httpapi/error-response.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { buildOpenApiDocument, setupSwagger } from '../openapi/swagger.js';
+import { trackInFlightHandlers } from './in-flight.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 /** LLM requests carry whole conversations (and images); the gateway's routes take larger bodies. */
@@ -66,6 +67,7 @@ export async function createApp(root: DynamicModule, config: DeploymentConfig, o
     });
     app = fastify;
   }
+  trackInFlightHandlers(app);
   setupSwagger(app, buildOpenApiDocument(app, opts.title));
   return app;
 }

@@ -1,6 +1,7 @@
 import { Logger, type DynamicModule } from '@nestjs/common';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '#db/embedded-postgres.js';
 import { ConfigError, loadConfig, type DeploymentConfig } from '../config/config.js';
+import { formatGoDuration } from '../config/duration.js';
 import type { CoreOptions } from '../core.module.js';
 import { FirstUserService } from '../users/first-user.service.js';
 import { createApp } from './create-app.js';
@@ -14,7 +15,9 @@ export interface ServerFlavour {
 
 /**
  * Starts a server: configuration, database (embedded when no URL is set), HTTP. SIGINT/SIGTERM
- * stop accepting connections, let in-flight requests finish, then stop the embedded database.
+ * stop accepting connections, let in-flight requests finish (for at most CODER_SHUTDOWN_GRACE_PERIOD,
+ * then their connections are cut), close the modules, then stop the embedded database and exit 0.
+ * An embedded database that dies is restarted a few times; when it cannot be, the server exits 1.
  */
 export async function runServer(flavour: ServerFlavour): Promise<void> {
   const log = new Logger(flavour.name);
@@ -39,14 +42,23 @@ export async function runServer(flavour: ServerFlavour): Promise<void> {
   }
   const app = await createApp(flavour.module({ config, databaseUrl: config.pgConnectionUrl || db!.url }), config, { title: flavour.title });
   let stopping = false;
+  db?.supervise({
+    log: (m) => log.warn(m),
+    onGiveUp: (reason) => {
+      if (stopping) return;
+      log.error(`${reason}; exiting.`);
+      process.exit(1);
+    },
+  });
   const stop = async (signal: string) => {
     if (stopping) {
       console.error(`Received ${signal} again; exiting immediately.`);
       process.exit(1);
     }
     stopping = true;
-    console.log(`Received ${signal}; finishing in-flight requests and shutting down...`);
-    await closeGracefully(app).catch((err) => console.error(err));
+    const grace = formatGoDuration(config.shutdownGracePeriodMs);
+    console.log(`Received ${signal}; finishing in-flight requests (for up to ${grace}) and shutting down...`);
+    await closeGracefully(app, { graceMs: config.shutdownGracePeriodMs, log: (m) => log.warn(m) }).catch((err) => console.error(err));
     await db?.stop().catch((err) => console.error(err));
     process.exit(0);
   };
