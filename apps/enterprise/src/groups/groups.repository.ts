@@ -81,16 +81,18 @@ export class GroupsRepository {
   /**
    * One group with, in the same round trip, its members that `authorized` (group_member filter) lets
    * through and the count of all its members (no system users): what GET /groups/{id} answers.
+   * The subqueries name the group by $1, not by g.id: correlated on g.id the planner cannot size the
+   * membership and hashes every user (12 ms with 10k users instead of 0.3 ms for a small group).
    */
   async findWithMembers(id: string, authorized: string): Promise<GroupWithMembersRow | undefined> {
     const rows = await preparedQuery<GroupWithMembersRow>(
       this.ds,
       `SELECT ${GROUP_COLUMNS},
-         (SELECT count(*)::int FROM group_members_expanded c WHERE c.group_id = g.id AND NOT c.user_is_system) AS total_member_count,
+         (SELECT count(*)::int FROM group_members_expanded c WHERE c.group_id = $1 AND NOT c.user_is_system) AS total_member_count,
          COALESCE((
            SELECT json_agg(m ORDER BY lower(m.username), m.id) FROM (
              SELECT ${MEMBER_COLUMNS} FROM group_members_expanded gme JOIN users u ON u.id = gme.user_id
-             WHERE gme.group_id = g.id AND NOT u.is_system AND (${authorized})) m
+             WHERE gme.group_id = $1 AND NOT u.is_system AND (${authorized})) m
          ), '[]'::json) AS members
        ${FROM_GROUPS} WHERE g.id = $1`,
       [id],
