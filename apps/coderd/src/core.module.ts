@@ -10,6 +10,7 @@ import { FeatureGuard } from '#entitlements/require-feature.js';
 import { ApiKeysModule } from './apikeys/apikeys.module.js';
 import { AUDITOR, NopAuditor } from './audit/auditor.js';
 import { EntitlementsModule } from './entitlements/entitlements.module.js';
+import { FilesModule } from './files/files.module.js';
 import { EntitlementWarningsGuard } from './entitlements/warnings-header.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -19,7 +20,9 @@ import type { DeploymentConfig } from './config/config.js';
 import { MetaModule } from './meta/meta.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
+import { ProvisionersModule } from './provisioners/provisioners.module.js';
 import { RouteAuthAudit } from './server/route-auth-audit.js';
+import { TemplatesModule } from './templates/templates.module.js';
 import { DEPLOYMENT_CONFIG } from './tokens.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -47,6 +50,9 @@ export class CoreModule {
         ApiKeysModule,
         OrganizationsModule,
         EntitlementsModule,
+        FilesModule,
+        ProvisionersModule,
+        TemplatesModule,
       ],
       providers: [
         { provide: DEPLOYMENT_CONFIG, useValue: opts.config },

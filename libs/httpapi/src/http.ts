@@ -25,6 +25,13 @@ export function setHeader(res: AnyResponse, name: string, value: string): void {
   res.header(name, value);
 }
 
+/** Overrides the route's declared status (a Fastify reply has code(), an Express response status()). */
+export function setStatus(res: AnyResponse, status: number): void {
+  const r = res as unknown as { code?: (n: number) => unknown; status?: (n: number) => unknown };
+  if (typeof r.code === 'function') r.code(status);
+  else r.status?.(status);
+}
+
 /** Appends a Set-Cookie header without dropping cookies set earlier in the request. */
 export function appendCookie(res: AnyResponse, cookie: string): void {
   const existing = res.getHeader('set-cookie');

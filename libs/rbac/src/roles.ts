@@ -214,6 +214,7 @@ export const ORG_ROLES: Record<string, RoleDefinition> = {
  */
 const SYSTEM_ROLES: Record<string, RoleDefinition> = {
   'system:retention': role('system:retention', 'Data retention (system)', 'site', { site: grants({ system: ['delete'] }) }),
+  'system:job-reaper': role('system:job-reaper', 'Hung provisioner job reaper (system)', 'site', { site: grants({ provisioner_jobs: ['update'] }) }),
 };
 
 /** A role users can hold (and so be assigned); system roles are not among them. */

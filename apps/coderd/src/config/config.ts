@@ -27,6 +27,14 @@ export interface DeploymentConfig {
   verbose: boolean;
   /** On SIGTERM/SIGINT, how long in-flight requests may run on before their connections are cut. */
   shutdownGracePeriodMs: number;
+  /** Built-in provisioner daemons started with the server (Coder's CODER_PROVISIONER_DAEMONS). */
+  provisionerDaemons: number;
+  /** A running job not heard from for this long is failed and its daemon loses it. */
+  provisionerJobHeartbeatTimeoutMs: number;
+  /** A job pending for this long without any daemon taking it is failed. */
+  provisionerJobPendingTimeoutMs: number;
+  /** Largest accepted upload on POST /files. */
+  maxFileSizeBytes: number;
   /** Enterprise: JSON file of extra trusted license keys ({kid: public JWK}); '' = embedded keys only. */
   licensePublicKeysFile: string;
   /** Enterprise: how often entitlements are recomputed even when nothing announced a change. */
@@ -106,6 +114,10 @@ export function loadConfig(env: Env = process.env): DeploymentConfig {
     httpAdapter: read('CODER_HTTP_ADAPTER', 'fastify' as HttpAdapterName, parseAdapter, '"fastify" or "express"'),
     verbose: bool('CODER_VERBOSE'),
     shutdownGracePeriodMs: duration('CODER_SHUTDOWN_GRACE_PERIOD', '30s'),
+    provisionerDaemons: int('CODER_PROVISIONER_DAEMONS', 3, 0),
+    provisionerJobHeartbeatTimeoutMs: duration('CODER_PROVISIONER_JOB_HEARTBEAT_TIMEOUT', '5m'),
+    provisionerJobPendingTimeoutMs: duration('CODER_PROVISIONER_JOB_PENDING_TIMEOUT', '30m'),
+    maxFileSizeBytes: int('CODER_MAX_FILE_SIZE', 100 * 1024 * 1024, 1),
     licensePublicKeysFile: read('CODER_LICENSE_PUBLIC_KEYS', '', (r) => path.resolve(r), 'a file path'),
     entitlementsRefreshIntervalMs: duration('CODER_ENTITLEMENTS_REFRESH_INTERVAL', '10m'),
     prometheusAddress: read('CODER_PROMETHEUS_ADDRESS', undefined, parseAddress, 'host:port, e.g. "127.0.0.1:2112"'),

@@ -8,6 +8,11 @@ import { OrganizationsRepository, type OrganizationRow } from './organizations.r
 export class DefaultOrganizationService {
   constructor(private readonly orgs: OrganizationsRepository) {}
 
+  /** The default organization, or undefined before the first user exists. */
+  find(): Promise<OrganizationRow | undefined> {
+    return this.orgs.findDefault();
+  }
+
   async get(db?: EntityManager): Promise<OrganizationRow> {
     const existing = await this.orgs.findDefault(db);
     if (existing) return existing;

@@ -14,6 +14,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 const AIBRIDGE_PREFIX = '/api/v2/aibridge/';
 const AIBRIDGE_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+/** Template archives (POST /files) arrive as raw bodies of these types, up to CODER_MAX_FILE_SIZE. */
+const ARCHIVE_TYPES = ['application/x-tar', 'application/zip'];
 export const REQUEST_ID_HEADER = 'X-Coder-Request-Id';
 
 export interface CreateAppOptions {
@@ -36,6 +38,7 @@ export async function createApp(root: DynamicModule, config: DeploymentConfig, o
     const isAibridge = (req: { url?: string }) => (req.url ?? '').startsWith(AIBRIDGE_PREFIX);
     express.useBodyParser('json', { limit: BODY_LIMIT_BYTES, type: (req: { headers: Record<string, unknown>; url?: string }) => isJson(req) && !isAibridge(req) });
     express.useBodyParser('json', { limit: AIBRIDGE_BODY_LIMIT_BYTES, type: (req: { headers: Record<string, unknown>; url?: string }) => isJson(req) && isAibridge(req) });
+    express.useBodyParser('raw', { limit: config.maxFileSizeBytes, type: ARCHIVE_TYPES });
     express.disable('x-powered-by');
     express.set('trust proxy', false);
     express.use((req: { headers: Record<string, unknown> }, res: { setHeader(n: string, v: string): void }, next: () => void) => {
@@ -56,6 +59,7 @@ export async function createApp(root: DynamicModule, config: DeploymentConfig, o
     });
     const fastify = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, preview: opts.preview });
     const instance = fastify.getHttpAdapter().getInstance();
+    instance.addContentTypeParser(ARCHIVE_TYPES, { parseAs: 'buffer', bodyLimit: config.maxFileSizeBytes }, (_req, body, done) => done(null, body));
     // Routes are registered when the app initialises, after this hook is in place.
     instance.addHook('onRoute', (route) => {
       if (route.url.startsWith(AIBRIDGE_PREFIX)) route.bodyLimit = AIBRIDGE_BODY_LIMIT_BYTES;

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AcquiredJob, CompletedJob, FailedJob, UpdateJobRequest, UpdateJobResponse } from '#provisioner/protocol.js';
+import { FilesRepository } from '../files/files.repository.js';
+import { TemplateVersionsRepository } from '../templates/template-versions.repository.js';
+import type { DaemonIdentity } from './daemons.repository.js';
+import { JobEvents } from './job-events.js';
+import { JobsRepository, type JobRow } from './jobs.repository.js';
+import { ResourcesRepository } from './resources.repository.js';
+
+/** An idle daemon re-checks the queue this often even when no announcement arrives (and so shows it is alive). */
+export const ACQUIRE_POLL_MS = 10_000;
+
+/**
+ * The server side of the daemon protocol (#provisioner/protocol.js), the same for the built-in
+ * daemons (called in-process) and external ones (over HTTP). Every call names the daemon; a daemon
+ * acts only on jobs it holds.
+ */
+@Injectable()
+export class ProvisionerdService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly jobs: JobsRepository,
+    private readonly events: JobEvents,
+    private readonly files: FilesRepository,
+    private readonly versions: TemplateVersionsRepository,
+    private readonly resources: ResourcesRepository,
+  ) {}
+
+  /** Waits for the next job this daemon can run (null once `signal` aborts). */
+  async acquire(daemon: DaemonIdentity, signal: AbortSignal): Promise<AcquiredJob | null> {
+    while (!signal.aborted) {
+      const generation = this.events.postedGeneration;
+      const job = await this.jobs.acquire(daemon);
+      if (job) return this.payload(job);
+      // A job posted while the query ran is tried at once rather than at the next poll.
+      if (generation !== this.events.postedGeneration) continue;
+      await this.events.waitForPosted(signal, ACQUIRE_POLL_MS);
+    }
+    return null;
+  }
+
+  async update(daemon: DaemonIdentity, req: UpdateJobRequest): Promise<UpdateJobResponse> {
+    const result = await this.jobs.appendLogs(req.job_id, daemon.id, req.logs);
+    // A job this daemon no longer holds (reaped, or completed elsewhere) is as good as cancelled.
+    return { canceled: result?.canceled ?? true };
+  }
+
+  async complete(daemon: DaemonIdentity, done: CompletedJob): Promise<void> {
+    await this.ds.transaction(async (db) => {
+      const job = await this.jobs.lockOwned(db, done.job_id, daemon.id);
+      if (!job) return;
+      if (job.type === 'template_version_import' && done.template_import) await this.completeImport(db, job, done.template_import);
+      else throw new Error(`completion of a ${job.type} job is not implemented`);
+      await this.jobs.finish(db, job.id, null);
+    });
+  }
+
+  async fail(daemon: DaemonIdentity, failed: FailedJob): Promise<void> {
+    await this.ds.transaction(async (db) => {
+      const job = await this.jobs.lockOwned(db, failed.job_id, daemon.id);
+      if (!job) return;
+      await this.jobs.finish(db, job.id, failed.error || 'The provisioner failed without saying why.', failed.error_code ?? null);
+    });
+  }
+
+  /** Whether the job has been cancelled; `fn` is called once when it is, until the returned function is called. */
+  watchCancel(jobId: string, fn: () => void): () => void {
+    return this.events.watchJob(jobId, (e) => {
+      if (e.kind === 'status' && (e.status === 'canceling' || e.status === 'canceled')) fn();
+    });
+  }
+
+  private async completeImport(db: EntityManager, job: JobRow, r: NonNullable<CompletedJob['template_import']>): Promise<void> {
+    const versionId = job.input.template_version_id!;
+    await this.resources.insert(db, job.id, 'start', r.start_resources);
+    await this.resources.insert(db, job.id, 'stop', r.stop_resources);
+    await this.versions.insertParameters(db, versionId, r.rich_parameters);
+    await this.versions.setReadme(db, versionId, r.readme);
+  }
+
+  private async payload(job: JobRow): Promise<AcquiredJob> {
+    const [data, context] = await Promise.all([this.files.data(job.file_id), this.versions.jobContext(job.id)]);
+    const base = {
+      job_id: job.id,
+      created_at: job.created_at,
+      provisioner: job.provisioner,
+      type: job.type,
+      user_name: context?.initiator_username ?? '',
+      template_source_archive: (data ?? Buffer.alloc(0)).toString('base64'),
+    };
+    const metadata = {
+      coder_url: '',
+      workspace_transition: 'start' as const,
+      workspace_name: '',
+      workspace_owner: '',
+      workspace_owner_id: '',
+      workspace_id: '',
+      template_name: context?.template_name ?? '',
+      template_version: context?.template_version_name ?? '',
+      template_id: context?.template_id ?? '',
+    };
+    if (job.type === 'template_version_import') return { ...base, template_import: { metadata } };
+    return base;
+  }
+}

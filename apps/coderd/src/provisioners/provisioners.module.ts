@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { FilesModule } from '../files/files.module.js';
+import { TemplateVersionsRepository } from '../templates/template-versions.repository.js';
+import { UsersModule } from '../users/users.module.js';
+import { BuiltinDaemonsService } from './builtin-daemons.service.js';
+import { DaemonsRepository } from './daemons.repository.js';
+import { JobEvents } from './job-events.js';
+import { JobLogStream } from './job-log-stream.js';
+import { JobReaperService } from './job-reaper.service.js';
+import { JobsRepository } from './jobs.repository.js';
+import { ProvisionerdService } from './provisionerd.service.js';
+import { ResourcesRepository } from './resources.repository.js';
+
+/** The provisioner job queue, the daemon protocol's server side, the built-in daemons and the reaper. */
+@Module({
+  imports: [FilesModule, UsersModule],
+  providers: [
+    JobsRepository,
+    DaemonsRepository,
+    ResourcesRepository,
+    TemplateVersionsRepository,
+    JobEvents,
+    JobLogStream,
+    ProvisionerdService,
+    BuiltinDaemonsService,
+    JobReaperService,
+  ],
+  exports: [JobsRepository, DaemonsRepository, ResourcesRepository, JobEvents, JobLogStream, ProvisionerdService],
+})
+export class ProvisionersModule {}

@@ -1,0 +1,73 @@
+import { Body, Controller, Param, Req, Res } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
+import { Endpoint } from '#httpapi/endpoint.js';
+import { queryParam, setHeader, type AnyRequest, type AnyResponse } from '#httpapi/http.js';
+import { takeRawResponse } from '#httpapi/raw-response.js';
+import { invalidField } from '#httpapi/api-error.js';
+import { MessageResponse } from '../users/users.dto.js';
+import { JobLogStream } from '../provisioners/job-log-stream.js';
+import { toJobLog } from './template-version.mapper.js';
+import { CreateTemplateVersionRequest, ProvisionerJobLog, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
+import { parseAfter, TemplateVersionsService } from './template-versions.service.js';
+
+@ApiTags('Templates')
+@Authenticated()
+@Controller('api/v2')
+export class TemplateVersionsController {
+  constructor(
+    private readonly versions: TemplateVersionsService,
+    private readonly stream: JobLogStream,
+  ) {}
+
+  @Endpoint('POST', 'organizations/:organization/templateversions', {
+    id: 'createTemplateVersionByOrganization',
+    summary: 'Create template version by organization',
+    description: 'Posts the version\'s import job; watch it with GET /templateversions/{id} or its logs.',
+    response: TemplateVersion,
+    errors: [403, 409],
+  })
+  create(@CurrentActor() actor: Actor, @Param('organization') org: string, @Body() body: CreateTemplateVersionRequest): Promise<TemplateVersion> {
+    return this.versions.create(actor, org, body);
+  }
+
+  @Endpoint('GET', 'templateversions/:templateversion', { id: 'getTemplateVersionByID', summary: 'Get template version by ID', response: TemplateVersion })
+  get(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<TemplateVersion> {
+    return this.versions.get(actor, id);
+  }
+
+  @Endpoint('PATCH', 'templateversions/:templateversion/cancel', { id: 'cancelTemplateVersionBuild', summary: 'Cancel template version by ID', response: MessageResponse, errors: [403] })
+  cancel(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<MessageResponse> {
+    return this.versions.cancel(actor, id);
+  }
+
+  @Endpoint('GET', 'templateversions/:templateversion/rich-parameters', {
+    id: 'getRichParametersByTemplateVersion',
+    summary: 'Get rich parameters by template version',
+    response: [TemplateVersionParameter],
+  })
+  richParameters(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<TemplateVersionParameter[]> {
+    return this.versions.richParameters(actor, id);
+  }
+
+  @ApiQuery({ name: 'after', required: false, type: Number, description: 'Only logs with a larger id.' })
+  @ApiQuery({ name: 'follow', required: false, type: Boolean, description: 'Stream logs as Server-Sent Events until the job ends.' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'text'], description: 'text: one line per log (not with follow).' })
+  @Endpoint('GET', 'templateversions/:templateversion/logs', { id: 'getLogsByTemplateVersion', summary: 'Get logs by template version', response: [ProvisionerJobLog] })
+  async logs(@CurrentActor() actor: Actor, @Param('templateversion') id: string, @Req() req: AnyRequest, @Res({ passthrough: true }) res: AnyResponse): Promise<ProvisionerJobLog[] | string | void> {
+    const follow = queryParam(req, 'follow') === 'true' || queryParam(req, 'follow') === '';
+    const format = queryParam(req, 'format') ?? 'json';
+    if (format !== 'json' && format !== 'text') throw invalidField('format', 'Must be "json" or "text".');
+    if (follow && format === 'text') throw invalidField('format', 'Text logs cannot be followed; use format=json.');
+    const { jobId, logs } = await this.versions.logs(actor, id, queryParam(req, 'after'));
+    if (follow) {
+      await this.stream.follow(takeRawResponse(res), jobId, parseAfter(queryParam(req, 'after')), toJobLog);
+      return;
+    }
+    if (format === 'text') {
+      setHeader(res, 'Content-Type', 'text/plain; charset=utf-8');
+      return logs.map((l) => `${l.created_at} [${l.log_level}] [${l.log_source}] ${l.stage}: ${l.output}\n`).join('');
+    }
+    return logs;
+  }
+}

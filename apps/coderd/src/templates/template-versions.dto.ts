@@ -1,0 +1,135 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+
+/** Coder's template version name rule: letters, digits, "_", "-" and "." (at most 64). */
+const VERSION_NAME_RE = /^[a-zA-Z0-9_.-]*$/;
+
+export class CreateTemplateVersionRequest {
+  @IsOptional() @IsString() @MaxLength(64) @Matches(VERSION_NAME_RE, { message: 'Name may contain letters, digits, "_", "-" and "." only.' })
+  name?: string;
+  @IsOptional() @IsString() @MaxLength(1048576)
+  message?: string;
+  @IsOptional() @IsUUID('all', { message: 'Must be a UUID.' })
+  template_id?: string;
+  @IsIn(['file'], { message: 'Only "file" is supported.' })
+  storage_method: 'file';
+  @IsOptional() @IsUUID('all', { message: 'Must be a UUID.' })
+  file_id?: string;
+  /** Starter templates are not shipped; a version needs a file_id. */
+  @IsOptional() @IsString()
+  example_id?: string;
+  @ApiProperty({ enum: ['terraform', 'echo'] })
+  @IsIn(['terraform', 'echo'], { message: 'Must be "terraform" or "echo".' })
+  provisioner: 'terraform' | 'echo';
+  @IsOptional() @IsObject()
+  tags?: Record<string, string>;
+}
+
+export class MinimalUser {
+  id: string;
+  username: string;
+  name: string;
+  avatar_url: string;
+}
+
+export class ProvisionerJobInput {
+  template_version_id?: string;
+  workspace_build_id?: string;
+  error?: string;
+}
+
+export class ProvisionerJobMetadata {
+  template_version_name: string;
+  template_id: string;
+  template_name: string;
+  template_display_name: string;
+  template_icon: string;
+  workspace_id?: string;
+  workspace_name?: string;
+}
+
+export class ProvisionerJob {
+  id: string;
+  created_at: string;
+  started_at?: string;
+  completed_at?: string;
+  canceled_at?: string;
+  error?: string;
+  error_code?: string;
+  @ApiProperty({ enum: ['pending', 'running', 'succeeded', 'canceling', 'canceled', 'failed', 'unknown'] })
+  status: string;
+  worker_id?: string;
+  worker_name?: string;
+  file_id: string;
+  tags: Record<string, string>;
+  queue_position: number;
+  queue_size: number;
+  organization_id: string;
+  initiator_id: string;
+  @Type(() => ProvisionerJobInput)
+  input: ProvisionerJobInput;
+  @ApiProperty({ enum: ['template_version_import', 'workspace_build', 'template_version_dry_run'] })
+  type: string;
+  @Type(() => ProvisionerJobMetadata)
+  metadata: ProvisionerJobMetadata;
+  logs_overflowed: boolean;
+}
+
+export class TemplateVersion {
+  id: string;
+  template_id?: string;
+  organization_id: string;
+  created_at: string;
+  updated_at: string;
+  name: string;
+  message: string;
+  @Type(() => ProvisionerJob)
+  job: ProvisionerJob;
+  readme: string;
+  @Type(() => MinimalUser)
+  created_by: MinimalUser;
+  archived: boolean;
+  warnings: string[];
+  has_external_agent: boolean;
+}
+
+export class ProvisionerJobLog {
+  id: number;
+  created_at: string;
+  @ApiProperty({ enum: ['provisioner_daemon', 'provisioner'] })
+  log_source: string;
+  @ApiProperty({ enum: ['trace', 'debug', 'info', 'warn', 'error'] })
+  log_level: string;
+  stage: string;
+  output: string;
+}
+
+export class TemplateVersionParameterOption {
+  name: string;
+  description: string;
+  value: string;
+  icon: string;
+}
+
+export class TemplateVersionParameter {
+  name: string;
+  display_name?: string;
+  description: string;
+  description_plaintext: string;
+  @ApiProperty({ enum: ['string', 'number', 'bool', 'list(string)'] })
+  type: string;
+  form_type: string;
+  mutable: boolean;
+  default_value: string;
+  icon: string;
+  @Type(() => TemplateVersionParameterOption)
+  options: TemplateVersionParameterOption[];
+  validation_error?: string;
+  validation_regex?: string;
+  validation_min?: number;
+  validation_max?: number;
+  validation_monotonic?: string;
+  required: boolean;
+  ephemeral: boolean;
+}

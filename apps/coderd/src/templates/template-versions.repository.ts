@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { isoTimestamp } from '#db/sql.js';
+import type { ParameterDecl } from '#provisioner/template-document.js';
+import { JOB_COLUMNS, type JobRow } from '../provisioners/jobs.repository.js';
+
+export interface TemplateVersionRow {
+  id: string;
+  template_id: string | null;
+  organization_id: string;
+  created_at: string;
+  updated_at: string;
+  name: string;
+  message: string;
+  readme: string;
+  archived: boolean;
+  has_external_agent: boolean | null;
+  created_by_id: string;
+  created_by_username: string;
+  created_by_name: string;
+  created_by_avatar_url: string;
+  job: JobRow & { queue_position: number; queue_size: number; worker_name: string | null };
+  template_name: string | null;
+  template_display_name: string | null;
+  template_icon: string | null;
+}
+
+export interface ParameterRow {
+  name: string;
+  display_name: string;
+  description: string;
+  type: string;
+  form_type: string;
+  mutable: boolean;
+  default_value: string;
+  icon: string;
+  options: Array<{ name: string; description: string; value: string; icon: string }>;
+  validation_regex: string;
+  validation_min: number | null;
+  validation_max: number | null;
+  validation_error: string;
+  validation_monotonic: string;
+  required: boolean;
+  display_order: number;
+  ephemeral: boolean;
+}
+
+type Db = DataSource | EntityManager;
+
+/**
+ * A version with its import job, creator and template in one row. A pending job's queue position
+ * counts the older pending jobs of its organization (Coder ranks per daemon tag set; one queue per
+ * organization is what the built-in daemons serve).
+ */
+const VERSION_SELECT = `SELECT v.id, v.template_id, v.organization_id, ${isoTimestamp('v.created_at')} AS created_at,
+    ${isoTimestamp('v.updated_at')} AS updated_at, v.name, v.message, v.readme, v.archived, v.has_external_agent,
+    u.id AS created_by_id, u.username AS created_by_username, u.name AS created_by_name, u.avatar_url AS created_by_avatar_url,
+    t.name AS template_name, t.display_name AS template_display_name, t.icon AS template_icon,
+    (SELECT to_jsonb(x) FROM (
+      SELECT ${JOB_COLUMNS}, d.name AS worker_name,
+        CASE WHEN j.job_status = 'pending' THEN (SELECT count(*)::int FROM provisioner_jobs p
+          WHERE p.organization_id = j.organization_id AND p.started_at IS NULL AND p.completed_at IS NULL AND p.created_at <= j.created_at) ELSE 0 END AS queue_position,
+        CASE WHEN j.job_status = 'pending' THEN (SELECT count(*)::int FROM provisioner_jobs p
+          WHERE p.organization_id = j.organization_id AND p.started_at IS NULL AND p.completed_at IS NULL) ELSE 0 END AS queue_size
+      FROM provisioner_jobs j LEFT JOIN provisioner_daemons d ON d.id = j.worker_id WHERE j.id = v.job_id) x) AS job
+  FROM template_versions v
+  JOIN users u ON u.id = v.created_by
+  LEFT JOIN templates t ON t.id = v.template_id`;
+
+@Injectable()
+export class TemplateVersionsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async insert(db: Db, v: { id: string; templateId: string | null; organizationId: string; name: string; message: string; jobId: string; createdBy: string }): Promise<void> {
+    await db.query(
+      `INSERT INTO template_versions (id, template_id, organization_id, name, message, job_id, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [v.id, v.templateId, v.organizationId, v.name, v.message, v.jobId, v.createdBy],
+    );
+  }
+
+  async find(id: string, db: Db = this.ds): Promise<TemplateVersionRow | undefined> {
+    const rows: TemplateVersionRow[] = await db.query(`${VERSION_SELECT} WHERE v.id = $1`, [id]);
+    return rows[0];
+  }
+
+  async nameTaken(templateId: string, name: string, db: Db = this.ds): Promise<boolean> {
+    const rows = await db.query(`SELECT 1 FROM template_versions WHERE template_id = $1 AND name = $2`, [templateId, name]);
+    return rows.length > 0;
+  }
+
+  async insertParameters(db: EntityManager, versionId: string, params: ParameterDecl[]): Promise<void> {
+    for (const p of params) {
+      await db.query(
+        `INSERT INTO template_version_parameters (template_version_id, name, description, type, mutable, default_value, icon, options,
+           validation_regex, validation_min, validation_max, validation_error, validation_monotonic, required, display_name,
+           display_order, ephemeral, form_type)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+        [
+          versionId, p.name, p.description, p.type, p.mutable, p.default_value, p.icon, JSON.stringify(p.options), p.validation.regex,
+          p.validation.min, p.validation.max, p.validation.error, p.validation.monotonic, p.required, p.display_name, p.order, p.ephemeral, p.form_type,
+        ],
+      );
+    }
+  }
+
+  async parameters(versionId: string): Promise<ParameterRow[]> {
+    return this.ds.query(
+      `SELECT name, display_name, description, type, form_type, mutable, default_value, icon, options, validation_regex,
+         validation_min, validation_max, validation_error, validation_monotonic, required, display_order, ephemeral
+       FROM template_version_parameters WHERE template_version_id = $1 ORDER BY display_order, lower(name)`,
+      [versionId],
+    );
+  }
+
+  async setReadme(db: EntityManager, versionId: string, readme: string): Promise<void> {
+    await db.query(`UPDATE template_versions SET readme = $2, updated_at = now() WHERE id = $1`, [versionId, readme]);
+  }
+
+  /** Names a job's daemon needs: the initiator and, for a version's import, the version and template. */
+  async jobContext(jobId: string): Promise<{ initiator_username: string; template_version_name: string | null; template_id: string | null; template_name: string | null } | undefined> {
+    const rows = await this.ds.query(
+      `SELECT u.username AS initiator_username, v.name AS template_version_name, t.id AS template_id, t.name AS template_name
+       FROM provisioner_jobs j JOIN users u ON u.id = j.initiator_id
+       LEFT JOIN template_versions v ON v.id = (j.input ->> 'template_version_id')::uuid
+       LEFT JOIN templates t ON t.id = v.template_id
+       WHERE j.id = $1`,
+      [jobId],
+    );
+    return rows[0];
+  }
+}

@@ -1,0 +1,130 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ApiError, badRequest, conflict, invalidField, notFound } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import type { RbacObject } from '#rbac/authorizer.js';
+import { AuthzService } from '../auth/authz.service.js';
+import { FilesService, isUuid } from '../files/files.service.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
+import { JobsRepository } from '../provisioners/jobs.repository.js';
+import { toJobLog, toParameter, toTemplateVersion } from './template-version.mapper.js';
+import type { CreateTemplateVersionRequest, ProvisionerJobLog, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
+import { TemplateVersionsRepository, type TemplateVersionRow } from './template-versions.repository.js';
+
+/** Versions are authorized as their template (or, before they have one, as templates of their organization). */
+export const versionObject = (v: { template_id: string | null; organization_id: string }): RbacObject => ({
+  type: 'template',
+  id: v.template_id ?? undefined,
+  orgId: v.organization_id,
+});
+
+/** Coder's provisionersdk.MutateTags: scope organization unless "user", whose owner is the caller. */
+export function mutateTags(userId: string, tags: Record<string, string> = {}): Record<string, string> {
+  const out = { ...tags };
+  if (out.scope === 'user') out.owner = userId;
+  else {
+    out.scope = 'organization';
+    out.owner = '';
+  }
+  return out;
+}
+
+const ADJECTIVES = ['brave', 'calm', 'eager', 'fancy', 'gentle', 'happy', 'jolly', 'kind', 'lively', 'nice', 'proud', 'silly', 'witty', 'zealous'];
+const NAMES = ['hopper', 'lovelace', 'turing', 'knuth', 'ritchie', 'thompson', 'hamilton', 'liskov', 'dijkstra', 'torvalds', 'pike', 'kernighan'];
+/** Coder names unnamed versions like "hopeful_turing3". */
+const generatedName = () => `${ADJECTIVES[randomInt(ADJECTIVES.length)]}_${NAMES[randomInt(NAMES.length)]}${randomInt(10)}`;
+
+@Injectable()
+export class TemplateVersionsService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly versions: TemplateVersionsRepository,
+    private readonly jobs: JobsRepository,
+    private readonly files: FilesService,
+    private readonly orgs: OrganizationsService,
+    private readonly authz: AuthzService,
+  ) {}
+
+  /** POST /organizations/{org}/templateversions: the version and its import job, posted in one transaction. */
+  async create(actor: Actor, orgParam: string, req: CreateTemplateVersionRequest): Promise<TemplateVersion> {
+    const org = await this.orgs.resolve(actor, orgParam);
+    if (req.example_id) throw invalidField('example_id', 'Starter templates are not available on this server; upload the template and pass file_id.');
+    if (!req.file_id) throw invalidField('file_id', 'A file_id is required (upload the template with POST /files).');
+    if (req.template_id) {
+      const template: Array<{ id: string }> = await this.ds.query(`SELECT id FROM templates WHERE id = $1 AND organization_id = $2 AND NOT deleted`, [req.template_id, org.id]);
+      if (template.length === 0) throw notFound(`Template ${req.template_id} does not exist in this organization.`);
+      this.authz.require(actor, 'update', { type: 'template', id: req.template_id, orgId: org.id });
+    } else {
+      this.authz.requireCreate(actor, { type: 'template', orgId: org.id }, 'templates in this organization');
+    }
+    const file = await this.files.find(actor, req.file_id).catch((err: unknown) => {
+      if (err instanceof ApiError && err.status === 404) throw badRequest('File not found.', `No file with id ${req.file_id} is readable by you.`);
+      throw err;
+    });
+    const name = req.name || generatedName();
+    const id = randomUUID();
+    const jobId = randomUUID();
+    await this.ds.transaction(async (db) => {
+      if (req.template_id && (await this.versions.nameTaken(req.template_id, name, db))) {
+        throw conflict(`A template version named "${name}" already exists in this template.`, undefined, [{ field: 'name', detail: 'This value is already in use.' }]);
+      }
+      await this.jobs.insert(db, {
+        id: jobId,
+        organizationId: org.id,
+        initiatorId: actor.subject.id,
+        provisioner: req.provisioner,
+        type: 'template_version_import',
+        input: { template_version_id: id },
+        fileId: file.id,
+        tags: mutateTags(actor.subject.id, req.tags),
+      });
+      await this.versions.insert(db, { id, templateId: req.template_id ?? null, organizationId: org.id, name, message: req.message ?? '', jobId, createdBy: actor.subject.id });
+    });
+    return toTemplateVersion((await this.versions.find(id))!);
+  }
+
+  /** A version the actor may read (404 otherwise). */
+  async resolve(actor: Actor, id: string): Promise<TemplateVersionRow> {
+    const v = isUuid(id) ? await this.versions.find(id) : undefined;
+    if (!v) throw notFound();
+    this.authz.requireRead(actor, versionObject(v));
+    return v;
+  }
+
+  async get(actor: Actor, id: string): Promise<TemplateVersion> {
+    return toTemplateVersion(await this.resolve(actor, id));
+  }
+
+  async logs(actor: Actor, id: string, after: string | undefined): Promise<{ jobId: string; logs: ProvisionerJobLog[] }> {
+    const v = await this.resolve(actor, id);
+    return { jobId: v.job.id, logs: (await this.jobs.logs(v.job.id, parseAfter(after))).map(toJobLog) };
+  }
+
+  async richParameters(actor: Actor, id: string): Promise<TemplateVersionParameter[]> {
+    const v = await this.resolve(actor, id);
+    if (v.job.job_status !== 'succeeded') throw badRequest('Template version job has not finished');
+    return (await this.versions.parameters(v.id)).map(toParameter);
+  }
+
+  /** PATCH /templateversions/{id}/cancel: pending imports end at once; running ones become canceling. */
+  async cancel(actor: Actor, id: string): Promise<{ message: string }> {
+    const v = await this.resolve(actor, id);
+    this.authz.require(actor, 'update', versionObject(v));
+    await this.ds.transaction(async (db) => {
+      const job = await this.jobs.lock(db, v.job.id);
+      if (!job || job.completed_at) throw badRequest('Job has already completed!');
+      if (job.canceled_at) throw badRequest('Job has already been marked as canceled!');
+      await this.jobs.cancel(db, job.id);
+    });
+    return { message: 'Job has been marked as canceled...' };
+  }
+}
+
+export function parseAfter(after: string | undefined): number {
+  if (after === undefined || after === '') return 0;
+  const n = Number(after);
+  if (!Number.isSafeInteger(n) || n < 0) throw invalidField('after', 'Must be a non-negative integer log id.', 'Query param "after" must be an integer.');
+  return n;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { FilesModule } from '../files/files.module.js';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { ProvisionersModule } from '../provisioners/provisioners.module.js';
+import { TemplateVersionsController } from './template-versions.controller.js';
+import { TemplateVersionsRepository } from './template-versions.repository.js';
+import { TemplateVersionsService } from './template-versions.service.js';
+
+@Module({
+  imports: [FilesModule, OrganizationsModule, ProvisionersModule],
+  controllers: [TemplateVersionsController],
+  providers: [TemplateVersionsService, TemplateVersionsRepository],
+  exports: [TemplateVersionsService],
+})
+export class TemplatesModule {}

@@ -1,0 +1,144 @@
+// The built-in provisioner: plays Coder's echo provisioner's role with a JSON template document in
+// place of Terraform. Stages log what the document says, fail where it says, or wait until cancelled.
+import { randomUUID } from 'node:crypto';
+import { readTarFile } from './archive.js';
+import type { ProvisionedResource } from './protocol.js';
+import {
+  ProvisionerCanceledError,
+  ProvisionerError,
+  type BuildRequest,
+  type BuildResult,
+  type ImportResult,
+  type Provisioner,
+  type ProvisionerSession,
+} from './provisioner.js';
+import { TarFormatError } from './tar.js';
+import {
+  parseTemplateDocument,
+  TEMPLATE_DOCUMENT_FILE,
+  TemplateDocumentError,
+  type ResourceDecl,
+  type StageDecl,
+  type TemplateDocument,
+  type Transition,
+} from './template-document.js';
+
+/** What the built-in provisioner keeps as a build's state: the resources that exist after it. */
+interface JsonState {
+  transition: Transition;
+  resources: string[];
+}
+
+export class JsonProvisioner implements Provisioner {
+  async importTemplate(source: Uint8Array, session: ProvisionerSession): Promise<ImportResult> {
+    session.log('info', 'Parse', `Reading ${TEMPLATE_DOCUMENT_FILE}`);
+    const doc = this.document(source);
+    await this.stage(doc.outcomes.import.parse, 'Parse', session);
+    await this.stage(doc.outcomes.import.plan, 'Detecting persistent resources', session);
+    const context = { workspace: { id: '', name: '', owner: '', owner_id: '' }, parameters: new Map<string, string>() };
+    return {
+      start_resources: this.resources(doc, 'start', context),
+      stop_resources: this.resources(doc, 'stop', context),
+      rich_parameters: doc.parameters,
+      readme: doc.readme || (readTarFile(source, 'README.md') ?? ''),
+    };
+  }
+
+  async build(source: Uint8Array, req: BuildRequest, session: ProvisionerSession): Promise<BuildResult> {
+    const doc = this.document(source);
+    const outcome = doc.outcomes[req.transition];
+    await this.stage(outcome.plan, 'Planning infrastructure', session);
+    await this.stage(outcome.apply, 'Starting workspace', session);
+    const parameters = new Map(req.parameters.map((p) => [p.name, p.value]));
+    const resources = this.resources(doc, req.transition, { workspace: req.workspace, parameters });
+    const state: JsonState = { transition: req.transition, resources: resources.map((r) => `${r.type}.${r.name}`) };
+    return { state: new TextEncoder().encode(JSON.stringify(state)), resources };
+  }
+
+  private document(source: Uint8Array): TemplateDocument {
+    let text: string | undefined;
+    try {
+      text = readTarFile(source, TEMPLATE_DOCUMENT_FILE);
+    } catch (err) {
+      if (err instanceof TarFormatError) throw new ProvisionerError(err.message);
+      throw err;
+    }
+    if (text === undefined) {
+      throw new ProvisionerError(
+        `The template has no ${TEMPLATE_DOCUMENT_FILE} at its root. This server's built-in provisioner reads that JSON document in place of Terraform (see docs/templates.md).`,
+      );
+    }
+    try {
+      return parseTemplateDocument(text);
+    } catch (err) {
+      if (err instanceof TemplateDocumentError) throw new ProvisionerError(err.message);
+      throw err;
+    }
+  }
+
+  private async stage(decl: StageDecl, stage: string, session: ProvisionerSession): Promise<void> {
+    if (session.signal.aborted) throw new ProvisionerCanceledError();
+    for (const l of decl.logs) session.log(l.level, stage, l.output);
+    if (decl.error !== null) throw new ProvisionerError(decl.error);
+    if (decl.hang) {
+      session.log('info', stage, 'Waiting until the job is canceled (the template document says "hang")');
+      await new Promise<void>((resolve) => {
+        if (session.signal.aborted) resolve();
+        else session.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      throw new ProvisionerCanceledError();
+    }
+  }
+
+  /** The resources a transition leaves; a delete leaves none. New agent ids and tokens per build, as Terraform's. */
+  private resources(doc: TemplateDocument, transition: Transition, ctx: Interpolation): ProvisionedResource[] {
+    if (transition === 'delete') return [];
+    return doc.resources.filter((r) => r.transitions.includes(transition)).map((r) => this.resource(r, ctx));
+  }
+
+  private resource(r: ResourceDecl, ctx: Interpolation): ProvisionedResource {
+    const s = (v: string) => interpolate(v, ctx);
+    return {
+      name: r.name,
+      type: r.type,
+      hide: r.hide,
+      icon: r.icon,
+      instance_type: r.instance_type,
+      daily_cost: r.daily_cost,
+      metadata: r.metadata.map((m) => ({ key: m.key, value: m.value === null ? null : s(m.value), sensitive: m.sensitive })),
+      agents: r.agents.map((a) => ({
+        id: randomUUID(),
+        name: a.name,
+        token: a.token ?? randomUUID(),
+        operating_system: a.operating_system,
+        architecture: a.architecture,
+        directory: s(a.directory),
+        env: Object.fromEntries(Object.entries(a.env).map(([k, v]) => [k, s(v)])),
+        connection_timeout_seconds: a.connection_timeout_seconds,
+        troubleshooting_url: a.troubleshooting_url,
+        motd_file: a.motd_file,
+        order: a.order,
+        apps: a.apps.map((app) => ({ ...app, id: randomUUID(), url: app.url === null ? null : s(app.url), command: app.command === null ? null : s(app.command) })),
+        scripts: a.scripts.map((sc) => ({ ...sc })),
+      })),
+    };
+  }
+}
+
+interface Interpolation {
+  workspace: BuildRequest['workspace'];
+  parameters: Map<string, string>;
+}
+
+/**
+ * `${parameter.NAME}`, `${workspace.name}`, `${workspace.id}`, `${workspace.owner}` and
+ * `${workspace.owner_id}` in metadata values, env values, directories, app URLs and commands: the
+ * few data sources a Terraform template reads most. Anything else is left as written.
+ */
+export function interpolate(value: string, ctx: Interpolation): string {
+  return value.replace(/\$\{(parameter|workspace)\.([A-Za-z0-9_-]+)\}/g, (whole, kind: string, key: string) => {
+    if (kind === 'parameter') return ctx.parameters.get(key) ?? whole;
+    const w = ctx.workspace as unknown as Record<string, string>;
+    return Object.hasOwn(w, key) ? w[key] : whole;
+  });
+}
