@@ -24,6 +24,8 @@ export interface TemplateVersionRow {
   template_name: string | null;
   template_display_name: string | null;
   template_icon: string | null;
+  template_user_acl: Record<string, string[]> | null;
+  template_group_acl: Record<string, string[]> | null;
 }
 
 export interface ParameterRow {
@@ -57,6 +59,7 @@ const VERSION_SELECT = `SELECT v.id, v.template_id, v.organization_id, ${isoTime
     ${isoTimestamp('v.updated_at')} AS updated_at, v.name, v.message, v.readme, v.archived, v.has_external_agent,
     u.id AS created_by_id, u.username AS created_by_username, u.name AS created_by_name, u.avatar_url AS created_by_avatar_url,
     t.name AS template_name, t.display_name AS template_display_name, t.icon AS template_icon,
+    t.user_acl AS template_user_acl, t.group_acl AS template_group_acl,
     (SELECT to_jsonb(x) FROM (
       SELECT ${JOB_COLUMNS}, d.name AS worker_name,
         CASE WHEN j.job_status = 'pending' THEN (SELECT count(*)::int FROM provisioner_jobs p
@@ -87,6 +90,11 @@ export class TemplateVersionsRepository {
   async nameTaken(templateId: string, name: string, db: Db = this.ds): Promise<boolean> {
     const rows = await db.query(`SELECT 1 FROM template_versions WHERE template_id = $1 AND name = $2`, [templateId, name]);
     return rows.length > 0;
+  }
+
+  /** Makes a template's first version part of it (creating the template). */
+  async attach(db: EntityManager, versionId: string, templateId: string): Promise<void> {
+    await db.query(`UPDATE template_versions SET template_id = $2, updated_at = now() WHERE id = $1`, [versionId, templateId]);
   }
 
   async insertParameters(db: EntityManager, versionId: string, params: ParameterDecl[]): Promise<void> {

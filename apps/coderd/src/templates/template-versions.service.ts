@@ -14,10 +14,12 @@ import type { CreateTemplateVersionRequest, ProvisionerJobLog, TemplateVersion, 
 import { TemplateVersionsRepository, type TemplateVersionRow } from './template-versions.repository.js';
 
 /** Versions are authorized as their template (or, before they have one, as templates of their organization). */
-export const versionObject = (v: { template_id: string | null; organization_id: string }): RbacObject => ({
+export const versionObject = (v: Pick<TemplateVersionRow, 'template_id' | 'organization_id' | 'template_user_acl' | 'template_group_acl'>): RbacObject => ({
   type: 'template',
   id: v.template_id ?? undefined,
   orgId: v.organization_id,
+  aclUsers: v.template_user_acl ?? undefined,
+  aclGroups: v.template_group_acl ?? undefined,
 });
 
 /** Coder's provisionersdk.MutateTags: scope organization unless "user", whose owner is the caller. */

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { isoTimestamp } from '#db/sql.js';
+
+export interface TemplateRow {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  organization_id: string;
+  organization_name: string;
+  organization_display_name: string;
+  organization_icon: string;
+  name: string;
+  display_name: string;
+  provisioner: 'echo' | 'terraform';
+  active_version_id: string;
+  description: string;
+  deprecated: string;
+  icon: string;
+  /** Durations in nanoseconds, as Coder stores them (strings: bigint). */
+  default_ttl: string;
+  activity_bump: string;
+  failure_ttl: string;
+  time_til_dormant: string;
+  time_til_dormant_autodelete: string;
+  autostop_requirement_days_of_week: number;
+  autostop_requirement_weeks: string;
+  autostart_block_days_of_week: number;
+  created_by: string;
+  created_by_username: string;
+  allow_user_autostart: boolean;
+  allow_user_autostop: boolean;
+  allow_user_cancel_workspace_jobs: boolean;
+  require_active_version: boolean;
+  use_classic_parameter_flow: boolean;
+  max_port_sharing_level: string;
+  cors_behavior: string;
+  group_acl: Record<string, string[]>;
+  user_acl: Record<string, string[]>;
+}
+
+export interface NewTemplate {
+  id: string;
+  organizationId: string;
+  name: string;
+  displayName: string;
+  description: string;
+  icon: string;
+  provisioner: 'echo' | 'terraform';
+  activeVersionId: string;
+  createdBy: string;
+  defaultTtlNs: bigint;
+  activityBumpNs: bigint;
+  failureTtlNs: bigint;
+  timeTilDormantNs: bigint;
+  timeTilDormantAutodeleteNs: bigint;
+  allowUserCancelWorkspaceJobs: boolean;
+  allowUserAutostart: boolean;
+  allowUserAutostop: boolean;
+  requireActiveVersion: boolean;
+  useClassicParameterFlow: boolean;
+  groupAcl: Record<string, string[]>;
+}
+
+type Db = DataSource | EntityManager;
+
+const SELECT = `SELECT t.id, ${isoTimestamp('t.created_at')} AS created_at, ${isoTimestamp('t.updated_at')} AS updated_at,
+    t.organization_id, o.name AS organization_name, o.display_name AS organization_display_name, o.icon AS organization_icon,
+    t.name, t.display_name, t.provisioner, t.active_version_id, t.description, t.deprecated, t.icon,
+    t.default_ttl::text, t.activity_bump::text, t.failure_ttl::text, t.time_til_dormant::text, t.time_til_dormant_autodelete::text,
+    t.autostop_requirement_days_of_week, t.autostop_requirement_weeks::text, t.autostart_block_days_of_week,
+    t.created_by, u.username AS created_by_username, t.allow_user_autostart, t.allow_user_autostop,
+    t.allow_user_cancel_workspace_jobs, t.require_active_version, t.use_classic_parameter_flow,
+    t.max_port_sharing_level, t.cors_behavior, t.group_acl, t.user_acl
+  FROM templates t JOIN organizations o ON o.id = t.organization_id JOIN users u ON u.id = t.created_by`;
+
+/** The SQL filter columns for `template` objects (alias t): readable by org role or through the ACLs. */
+export const TEMPLATE_FILTER_COLUMNS = { id: 't.id', org: 't.organization_id', aclUsers: 't.user_acl', aclGroups: 't.group_acl' };
+
+@Injectable()
+export class TemplatesRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async insert(db: EntityManager, t: NewTemplate): Promise<void> {
+    await db.query(
+      `INSERT INTO templates (id, organization_id, name, display_name, description, icon, provisioner, active_version_id, created_by,
+         default_ttl, activity_bump, failure_ttl, time_til_dormant, time_til_dormant_autodelete, allow_user_cancel_workspace_jobs,
+         allow_user_autostart, allow_user_autostop, require_active_version, use_classic_parameter_flow, group_acl)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+      [
+        t.id, t.organizationId, t.name, t.displayName, t.description, t.icon, t.provisioner, t.activeVersionId, t.createdBy,
+        t.defaultTtlNs.toString(), t.activityBumpNs.toString(), t.failureTtlNs.toString(), t.timeTilDormantNs.toString(),
+        t.timeTilDormantAutodeleteNs.toString(), t.allowUserCancelWorkspaceJobs, t.allowUserAutostart, t.allowUserAutostop,
+        t.requireActiveVersion, t.useClassicParameterFlow, t.groupAcl,
+      ],
+    );
+  }
+
+  async find(id: string, db: Db = this.ds): Promise<TemplateRow | undefined> {
+    const rows: TemplateRow[] = await db.query(`${SELECT} WHERE t.id = $1 AND NOT t.deleted`, [id]);
+    return rows[0];
+  }
+
+  async findByName(orgId: string, name: string): Promise<TemplateRow | undefined> {
+    const rows: TemplateRow[] = await this.ds.query(`${SELECT} WHERE t.organization_id = $1 AND lower(t.name) = lower($2) AND NOT t.deleted`, [orgId, name]);
+    return rows[0];
+  }
+
+  async nameTaken(db: EntityManager, orgId: string, name: string): Promise<boolean> {
+    const rows = await db.query(`SELECT 1 FROM templates WHERE organization_id = $1 AND lower(name) = lower($2) AND NOT deleted`, [orgId, name]);
+    return rows.length > 0;
+  }
+
+  /** `authorized` filters templates (TEMPLATE_FILTER_COLUMNS). Ordered by name, as Coder lists them. */
+  async list(authorized: string, orgId?: string): Promise<TemplateRow[]> {
+    return this.ds.query(`${SELECT} WHERE NOT t.deleted AND (${authorized}) AND ($1::uuid IS NULL OR t.organization_id = $1) ORDER BY lower(t.name), t.id`, [orgId ?? null]);
+  }
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { badRequest, conflict, notFound } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
+import type { RbacObject } from '#rbac/authorizer.js';
+import { AuthzService } from '../auth/authz.service.js';
+import { isUuid } from '../files/files.service.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
+import { toTemplate } from './template.mapper.js';
+import { TemplateVersionsRepository } from './template-versions.repository.js';
+import type { CreateTemplateRequest, Template } from './templates.dto.js';
+import { TEMPLATE_FILTER_COLUMNS, TemplatesRepository, type TemplateRow } from './templates.repository.js';
+
+export const templateObject = (t: Pick<TemplateRow, 'id' | 'organization_id' | 'user_acl' | 'group_acl'>): RbacObject => ({
+  type: 'template',
+  id: t.id,
+  orgId: t.organization_id,
+  aclUsers: t.user_acl,
+  aclGroups: t.group_acl,
+});
+
+const msToNs = (ms: number | undefined, fallbackMs = 0) => BigInt(ms ?? fallbackMs) * 1_000_000n;
+const HOUR_MS = 3_600_000;
+
+@Injectable()
+export class TemplatesService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly templates: TemplatesRepository,
+    private readonly versions: TemplateVersionsRepository,
+    private readonly orgs: OrganizationsService,
+    private readonly authz: AuthzService,
+  ) {}
+
+  /** POST /organizations/{org}/templates: from a version whose import succeeded, which becomes its active version. */
+  async create(actor: Actor, orgParam: string, req: CreateTemplateRequest): Promise<Template> {
+    const org = await this.orgs.resolve(actor, orgParam);
+    this.authz.requireCreate(actor, { type: 'template', orgId: org.id }, 'templates in this organization');
+    const version = await this.versions.find(req.template_version_id);
+    if (!version || version.organization_id !== org.id) throw notFound(`Template version ${req.template_version_id} does not exist in this organization.`);
+    if (version.archived) throw badRequest('The provided template version is archived.');
+    if (version.template_id) throw badRequest(`Template version ${version.id} is already part of a template.`);
+    if (version.job.job_status !== 'succeeded') {
+      throw badRequest(`The provided template version has job status "${version.job.job_status}". Only versions whose import succeeded can be used.`);
+    }
+    const id = randomUUID();
+    await this.ds.transaction(async (db) => {
+      if (await this.templates.nameTaken(db, org.id, req.name)) {
+        throw conflict(`Template with name "${req.name}" already exists.`, undefined, [{ field: 'name', detail: 'This value is already in use and should be unique.' }]);
+      }
+      await this.templates.insert(db, {
+        id,
+        organizationId: org.id,
+        name: req.name,
+        displayName: req.display_name ?? '',
+        description: req.description ?? '',
+        icon: req.icon ?? '',
+        provisioner: version.job.provisioner,
+        activeVersionId: version.id,
+        createdBy: actor.subject.id,
+        defaultTtlNs: msToNs(req.default_ttl_ms),
+        activityBumpNs: msToNs(req.activity_bump_ms, HOUR_MS),
+        failureTtlNs: msToNs(req.failure_ttl_ms),
+        timeTilDormantNs: msToNs(req.dormant_ttl_ms),
+        timeTilDormantAutodeleteNs: msToNs(req.delete_ttl_ms),
+        allowUserCancelWorkspaceJobs: req.allow_user_cancel_workspace_jobs ?? true,
+        allowUserAutostart: req.allow_user_autostart ?? true,
+        allowUserAutostop: req.allow_user_autostop ?? true,
+        requireActiveVersion: req.require_active_version ?? false,
+        useClassicParameterFlow: req.template_use_classic_parameter_flow ?? false,
+        // The Everyone group (its id is the organization's) may read and use the template, as in Coder.
+        groupAcl: req.disable_everyone_group_access ? {} : { [org.id]: ['read', 'use'] },
+      });
+      await this.versions.attach(db, version.id, id);
+    });
+    return toTemplate((await this.templates.find(id))!);
+  }
+
+  async resolve(actor: Actor, id: string): Promise<TemplateRow> {
+    const t = isUuid(id) ? await this.templates.find(id) : undefined;
+    if (!t) throw notFound();
+    this.authz.requireRead(actor, templateObject(t));
+    return t;
+  }
+
+  async get(actor: Actor, id: string): Promise<Template> {
+    return toTemplate(await this.resolve(actor, id));
+  }
+
+  async getByName(actor: Actor, orgParam: string, name: string): Promise<Template> {
+    const org = await this.orgs.resolve(actor, orgParam);
+    const t = await this.templates.findByName(org.id, name);
+    if (!t) throw notFound();
+    this.authz.requireRead(actor, templateObject(t));
+    return toTemplate(t);
+  }
+
+  async list(actor: Actor, orgParam?: string): Promise<Template[]> {
+    const orgId = orgParam === undefined ? undefined : (await this.orgs.resolve(actor, orgParam)).id;
+    const authorized = this.authz.sqlFilter(actor, 'read', 'template', TEMPLATE_FILTER_COLUMNS);
+    return (await this.templates.list(authorized, orgId)).map(toTemplate);
+  }
+}
