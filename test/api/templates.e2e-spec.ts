@@ -92,4 +92,81 @@ describe('templates', () => {
     const denied = await create({ name: 'mine', template_version_id: await importedVersion() }, member.token);
     expect(denied.status).toBe(403);
   });
+
+  describe('versions of a template', () => {
+    async function templateWithVersions() {
+      const first = await importedVersion();
+      const t = await create({ name: `t-${first.slice(0, 8)}`, template_version_id: first });
+      const second = await createVersion(server, owner.token, owner.orgId, DOC, { template_id: t.body.id, name: 'second' });
+      await waitForImport(server, owner.token, second.id);
+      const failed = await createVersion(server, owner.token, owner.orgId, { outcomes: { import: { plan: { error: 'no' } } } }, { template_id: t.body.id, name: 'failed' });
+      await waitForImport(server, owner.token, failed.id);
+      return { template: t.body as { id: string; active_version_id: string }, first, second: second.id, failed: failed.id };
+    }
+
+    it('lists them oldest first, pages them, and finds one by name; a duplicate name in the template is 409', async () => {
+      const { template, first, second, failed } = await templateWithVersions();
+      const list = await api(server, owner.token).get(`/api/v2/templates/${template.id}/versions`);
+      expect(list.status).toBe(200);
+      expect(list.body.map((v: { id: string }) => v.id)).toEqual([first, second, failed]);
+      const page = await api(server, owner.token).get(`/api/v2/templates/${template.id}/versions?after_id=${first}&limit=1`);
+      expect(page.body.map((v: { id: string }) => v.id)).toEqual([second]);
+      const byName = await api(server, owner.token).get(`/api/v2/templates/${template.id}/versions/second`);
+      expect(byName.body.id).toBe(second);
+      expect((await api(server, owner.token).get(`/api/v2/templates/${template.id}/versions/none`)).status).toBe(404);
+      const dup = await api(server, owner.token)
+        .post(`/api/v2/organizations/${owner.orgId}/templateversions`)
+        .send({ storage_method: 'file', file_id: (byName.body.job as { file_id: string }).file_id, provisioner: 'echo', template_id: template.id, name: 'second' });
+      expect(dup.status).toBe(409);
+      const renamed = await api(server, owner.token).patch(`/api/v2/templateversions/${second}`).send({ name: 'renamed', message: 'new message' });
+      expect(renamed.body).toMatchObject({ name: 'renamed', message: 'new message' });
+      expect((await api(server, owner.token).patch(`/api/v2/templateversions/${failed}`).send({ name: 'renamed' })).status).toBe(409);
+    });
+
+    it('promotes a succeeded version; a failed one is 403 and a foreign one 400', async () => {
+      const { template, second, failed } = await templateWithVersions();
+      const res = await api(server, owner.token).patch(`/api/v2/templates/${template.id}/versions`).send({ id: second });
+      expect(res.status).toBe(200);
+      expect((await api(server, owner.token).get(`/api/v2/templates/${template.id}`)).body.active_version_id).toBe(second);
+      expect((await api(server, owner.token).patch(`/api/v2/templates/${template.id}/versions`).send({ id: failed })).status).toBe(403);
+      const other = await importedVersion();
+      expect((await api(server, owner.token).patch(`/api/v2/templates/${template.id}/versions`).send({ id: other })).status).toBe(400);
+      expect((await api(server, member.token).patch(`/api/v2/templates/${template.id}/versions`).send({ id: second })).status).toBe(403);
+    });
+
+    it('archives failed versions in bulk, unused ones with all; never the active one', async () => {
+      const { template, first, second, failed } = await templateWithVersions();
+      const onlyFailed = await api(server, owner.token).post(`/api/v2/templates/${template.id}/versions/archive`).send({});
+      expect(onlyFailed.status).toBe(200);
+      expect(onlyFailed.body).toEqual({ template_id: template.id, archived_ids: [failed] });
+      const all = await api(server, owner.token).post(`/api/v2/templates/${template.id}/versions/archive`).send({ all: true });
+      expect(all.body.archived_ids).toEqual([second]);
+      const listed = await api(server, owner.token).get(`/api/v2/templates/${template.id}/versions`);
+      expect(listed.body.map((v: { id: string }) => v.id)).toEqual([first]);
+      expect((await api(server, owner.token).get(`/api/v2/templates/${template.id}/versions?include_archived=true`)).body).toHaveLength(3);
+      expect((await api(server, owner.token).post(`/api/v2/templateversions/${first}/archive`)).status).toBe(400);
+      expect((await api(server, owner.token).post(`/api/v2/templateversions/${second}/unarchive`)).status).toBe(200);
+      expect((await api(server, owner.token).get(`/api/v2/templateversions/${second}`)).body.archived).toBe(false);
+      expect((await api(server, owner.token).patch(`/api/v2/templates/${template.id}/versions`).send({ id: failed })).status).toBe(400);
+    });
+
+    it('deletes a template once no live workspace uses it (soft: the name is free again)', async () => {
+      const { template } = await templateWithVersions();
+      const name = (await api(server, owner.token).get(`/api/v2/templates/${template.id}`)).body.name;
+      expect((await api(server, member.token).delete(`/api/v2/templates/${template.id}`)).status).toBe(403);
+      // A live workspace of the template blocks it (workspaces come from builds; the row is enough here).
+      const [ws] = await server.sql<{ id: string }>(
+        `INSERT INTO workspaces (id, owner_id, organization_id, template_id, name) VALUES (gen_random_uuid(), $1, $2, $3, 'blocker') RETURNING id`,
+        [owner.id, owner.orgId, template.id],
+      );
+      const blocked = await api(server, owner.token).delete(`/api/v2/templates/${template.id}`);
+      expect(blocked.status).toBe(400);
+      expect(blocked.body.message).toBe('All workspaces must be deleted before a template can be removed.');
+      await server.sql(`UPDATE workspaces SET deleted = true WHERE id = $1`, [ws.id]);
+      const res = await api(server, owner.token).delete(`/api/v2/templates/${template.id}`);
+      expect(res.status).toBe(200);
+      expect((await api(server, owner.token).get(`/api/v2/templates/${template.id}`)).status).toBe(404);
+      expect((await create({ name, template_version_id: await importedVersion() })).status).toBe(201);
+    });
+  });
 });

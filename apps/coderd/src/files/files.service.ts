@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { badRequest, notFound } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
+import { UUID_RE } from '#httpapi/pagination.js';
 import { checkTar, TAR_MIME, ZIP_MIME, zipToTar } from '#provisioner/archive.js';
 import { TarFormatError } from '#provisioner/tar.js';
 import type { RbacObject } from '#rbac/authorizer.js';
@@ -51,5 +52,4 @@ export class FilesService {
   }
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string) => UUID_RE.test(s);

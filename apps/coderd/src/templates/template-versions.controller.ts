@@ -8,7 +8,7 @@ import { invalidField } from '#httpapi/api-error.js';
 import { MessageResponse } from '../users/users.dto.js';
 import { JobLogStream } from '../provisioners/job-log-stream.js';
 import { toJobLog } from './template-version.mapper.js';
-import { CreateTemplateVersionRequest, ProvisionerJobLog, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
+import { CreateTemplateVersionRequest, PatchTemplateVersionRequest, ProvisionerJobLog, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
 import { parseAfter, TemplateVersionsService } from './template-versions.service.js';
 
 @ApiTags('Templates')
@@ -34,6 +34,21 @@ export class TemplateVersionsController {
   @Endpoint('GET', 'templateversions/:templateversion', { id: 'getTemplateVersionByID', summary: 'Get template version by ID', response: TemplateVersion })
   get(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<TemplateVersion> {
     return this.versions.get(actor, id);
+  }
+
+  @Endpoint('PATCH', 'templateversions/:templateversion', { id: 'patchTemplateVersion', summary: 'Patch template version by ID', response: TemplateVersion, errors: [403, 409] })
+  patch(@CurrentActor() actor: Actor, @Param('templateversion') id: string, @Body() body: PatchTemplateVersionRequest): Promise<TemplateVersion> {
+    return this.versions.patch(actor, id, body);
+  }
+
+  @Endpoint('POST', 'templateversions/:templateversion/archive', { id: 'archiveTemplateVersion', summary: 'Archive template version', status: 200, response: MessageResponse, errors: [403] })
+  archive(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<MessageResponse> {
+    return this.versions.setArchived(actor, id, true);
+  }
+
+  @Endpoint('POST', 'templateversions/:templateversion/unarchive', { id: 'unarchiveTemplateVersion', summary: 'Unarchive template version', status: 200, response: MessageResponse, errors: [403] })
+  unarchive(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<MessageResponse> {
+    return this.versions.setArchived(actor, id, false);
   }
 
   @Endpoint('PATCH', 'templateversions/:templateversion/cancel', { id: 'cancelTemplateVersionBuild', summary: 'Cancel template version by ID', response: MessageResponse, errors: [403] })

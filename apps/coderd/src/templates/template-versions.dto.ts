@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 
 /** Coder's template version name rule: letters, digits, "_", "-" and "." (at most 64). */
 const VERSION_NAME_RE = /^[a-zA-Z0-9_.-]*$/;
@@ -24,6 +24,29 @@ export class CreateTemplateVersionRequest {
   provisioner: 'terraform' | 'echo';
   @IsOptional() @IsObject()
   tags?: Record<string, string>;
+}
+
+export class PatchTemplateVersionRequest {
+  @IsOptional() @IsString() @MaxLength(64) @Matches(VERSION_NAME_RE, { message: 'Name may contain letters, digits, "_", "-" and "." only.' })
+  name?: string;
+  @IsOptional() @IsString() @MaxLength(1048576)
+  message?: string;
+}
+
+export class TemplateVersionIdRequest {
+  @IsUUID('all', { message: 'Must be a UUID.' })
+  id: string;
+}
+
+export class ArchiveTemplateVersionsRequest {
+  /** Archive every unused version, not only the failed ones. */
+  @IsOptional() @IsBoolean()
+  all?: boolean;
+}
+
+export class ArchiveTemplateVersionsResponse {
+  template_id: string;
+  archived_ids: string[];
 }
 
 export class MinimalUser {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isoTimestamp } from '#db/sql.js';
+import { isoTimestamp, limitOffset } from '#db/sql.js';
 import type { ParameterDecl } from '#provisioner/template-document.js';
 import { JOB_COLUMNS, type JobRow } from '../provisioners/jobs.repository.js';
 
@@ -90,6 +90,52 @@ export class TemplateVersionsRepository {
   async nameTaken(templateId: string, name: string, db: Db = this.ds): Promise<boolean> {
     const rows = await db.query(`SELECT 1 FROM template_versions WHERE template_id = $1 AND name = $2`, [templateId, name]);
     return rows.length > 0;
+  }
+
+  /** Versions of a template, oldest first (Coder's order), keyset after `afterId` or by offset. */
+  async listByTemplate(templateId: string, o: { includeArchived: boolean; afterId?: string; limit: number; offset: number }): Promise<TemplateVersionRow[]> {
+    return this.ds.query(
+      `${VERSION_SELECT} WHERE v.template_id = $1 AND ($2 OR NOT v.archived)
+         AND ($3::uuid IS NULL OR (v.created_at, v.id) > (SELECT created_at, id FROM template_versions WHERE id = $3))
+       ORDER BY v.created_at, v.id${limitOffset(o.limit, o.offset)}`,
+      [templateId, o.includeArchived, o.afterId ?? null],
+    );
+  }
+
+  async findByName(templateId: string, name: string): Promise<TemplateVersionRow | undefined> {
+    const rows: TemplateVersionRow[] = await this.ds.query(`${VERSION_SELECT} WHERE v.template_id = $1 AND v.name = $2`, [templateId, name]);
+    return rows[0];
+  }
+
+  async update(db: Db, id: string, c: { name?: string; message?: string }): Promise<void> {
+    await db.query(`UPDATE template_versions SET name = COALESCE($2, name), message = COALESCE($3, message), updated_at = now() WHERE id = $1`, [
+      id,
+      c.name ?? null,
+      c.message ?? null,
+    ]);
+  }
+
+  async setArchived(db: Db, ids: string[], archived: boolean): Promise<void> {
+    await db.query(`UPDATE template_versions SET archived = $2, updated_at = now() WHERE id = ANY($1::uuid[])`, [ids, archived]);
+  }
+
+  /**
+   * Versions of the template that nothing uses: not active, not the version of any live workspace's
+   * latest build, not already archived; with `failedOnly`, only those whose import failed.
+   */
+  async unused(db: Db, templateId: string, activeVersionId: string, failedOnly: boolean): Promise<string[]> {
+    const rows: { id: string }[] = await db.query(
+      `SELECT v.id FROM template_versions v JOIN provisioner_jobs j ON j.id = v.job_id
+       WHERE v.template_id = $1 AND v.id <> $2 AND NOT v.archived
+         AND (NOT $3 OR j.job_status = 'failed') AND j.completed_at IS NOT NULL
+         AND NOT EXISTS (
+           SELECT 1 FROM workspaces w JOIN LATERAL (
+             SELECT b.template_version_id FROM workspace_builds b WHERE b.workspace_id = w.id ORDER BY b.build_number DESC LIMIT 1) lb ON true
+           WHERE w.template_id = $1 AND NOT w.deleted AND lb.template_version_id = v.id)
+       ORDER BY v.created_at`,
+      [templateId, activeVersionId, failedOnly],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Makes a template's first version part of it (creating the template). */

@@ -10,7 +10,7 @@ import { FilesService, isUuid } from '../files/files.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { JobsRepository } from '../provisioners/jobs.repository.js';
 import { toJobLog, toParameter, toTemplateVersion } from './template-version.mapper.js';
-import type { CreateTemplateVersionRequest, ProvisionerJobLog, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
+import type { CreateTemplateVersionRequest, PatchTemplateVersionRequest, ProvisionerJobLog, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
 import { TemplateVersionsRepository, type TemplateVersionRow } from './template-versions.repository.js';
 
 /** Versions are authorized as their template (or, before they have one, as templates of their organization). */
@@ -108,6 +108,34 @@ export class TemplateVersionsService {
     const v = await this.resolve(actor, id);
     if (v.job.job_status !== 'succeeded') throw badRequest('Template version job has not finished');
     return (await this.versions.parameters(v.id)).map(toParameter);
+  }
+
+  /** POST /templateversions/{id}/archive and /unarchive. The active version of its template cannot be archived. */
+  async setArchived(actor: Actor, id: string, archived: boolean): Promise<{ message: string }> {
+    const v = await this.resolve(actor, id);
+    this.authz.require(actor, 'update', versionObject(v));
+    if (archived) {
+      if (!v.template_id) throw badRequest('Only versions of a template can be archived.');
+      const active: Array<{ active_version_id: string }> = await this.ds.query(`SELECT active_version_id FROM templates WHERE id = $1`, [v.template_id]);
+      if (active[0]?.active_version_id === v.id) throw badRequest('You cannot archive the active template version.');
+      if (!v.job.completed_at) throw badRequest('Only versions whose import has finished can be archived.');
+    }
+    await this.versions.setArchived(this.ds, [v.id], archived);
+    return { message: archived ? 'Template version archived' : 'Template version unarchived' };
+  }
+
+  /** PATCH /templateversions/{id}: name and message. A name must stay unique within the template. */
+  async patch(actor: Actor, id: string, req: PatchTemplateVersionRequest): Promise<TemplateVersion> {
+    const v = await this.resolve(actor, id);
+    this.authz.require(actor, 'update', versionObject(v));
+    const name = req.name && req.name !== v.name ? req.name : undefined;
+    await this.ds.transaction(async (db) => {
+      if (name && v.template_id && (await this.versions.nameTaken(v.template_id, name, db))) {
+        throw conflict(`A template version named "${name}" already exists in this template.`, undefined, [{ field: 'name', detail: 'This value is already in use.' }]);
+      }
+      await this.versions.update(db, v.id, { name, message: req.message ?? undefined });
+    });
+    return toTemplateVersion((await this.versions.find(v.id))!);
   }
 
   /** PATCH /templateversions/{id}/cancel: pending imports end at once; running ones become canceling. */

@@ -1,7 +1,11 @@
-import { Body, Controller, Param } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Req } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
 import { Endpoint } from '#httpapi/endpoint.js';
+import { queryParam, type AnyRequest } from '#httpapi/http.js';
+import { parsePagination } from '#httpapi/pagination.js';
+import { MessageResponse } from '../users/users.dto.js';
+import { ArchiveTemplateVersionsRequest, ArchiveTemplateVersionsResponse, TemplateVersion, TemplateVersionIdRequest } from './template-versions.dto.js';
 import { CreateTemplateRequest, Template } from './templates.dto.js';
 import { TemplatesService } from './templates.service.js';
 
@@ -35,6 +39,35 @@ export class TemplatesController {
   @Endpoint('GET', 'templates', { id: 'getAllTemplates', summary: 'Get all templates', description: 'Every template the caller may read, in every organization.', response: [Template] })
   list(@CurrentActor() actor: Actor): Promise<Template[]> {
     return this.templates.list(actor);
+  }
+
+  @Endpoint('DELETE', 'templates/:template', { id: 'deleteTemplateByID', summary: 'Delete template by ID', status: 200, response: MessageResponse, errors: [403] })
+  delete(@CurrentActor() actor: Actor, @Param('template') id: string): Promise<MessageResponse> {
+    return this.templates.delete(actor, id);
+  }
+
+  @ApiQuery({ name: 'include_archived', required: false, type: Boolean })
+  @ApiQuery({ name: 'after_id', required: false, type: String })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @Endpoint('GET', 'templates/:template/versions', { id: 'listTemplateVersionsByTemplateID', summary: 'List template versions by template ID', response: [TemplateVersion] })
+  versions(@CurrentActor() actor: Actor, @Param('template') id: string, @Req() req: AnyRequest): Promise<TemplateVersion[]> {
+    return this.templates.versions(actor, id, parsePagination(req), queryParam(req, 'include_archived') === 'true');
+  }
+
+  @Endpoint('PATCH', 'templates/:template/versions', { id: 'updateActiveTemplateVersion', summary: 'Update active template version by template ID', response: MessageResponse, errors: [403] })
+  promote(@CurrentActor() actor: Actor, @Param('template') id: string, @Body() body: TemplateVersionIdRequest): Promise<MessageResponse> {
+    return this.templates.promote(actor, id, body.id);
+  }
+
+  @Endpoint('POST', 'templates/:template/versions/archive', { id: 'archiveTemplateUnusedVersionsByTemplateID', summary: 'Archive template unused versions by template id', status: 200, response: ArchiveTemplateVersionsResponse, errors: [403] })
+  archive(@CurrentActor() actor: Actor, @Param('template') id: string, @Body() body: ArchiveTemplateVersionsRequest): Promise<ArchiveTemplateVersionsResponse> {
+    return this.templates.archiveUnused(actor, id, body.all ?? false);
+  }
+
+  @Endpoint('GET', 'templates/:template/versions/:templateversionname', { id: 'getTemplateVersionByTemplateIDAndName', summary: 'Get template version by template ID and name', response: TemplateVersion })
+  versionByName(@CurrentActor() actor: Actor, @Param('template') id: string, @Param('templateversionname') name: string): Promise<TemplateVersion> {
+    return this.templates.versionByName(actor, id, name);
   }
 
   @Endpoint('GET', 'templates/:template', { id: 'getTemplateMetadataByID', summary: 'Get template metadata by ID', response: Template })

@@ -112,6 +112,24 @@ export class TemplatesRepository {
     return rows.length > 0;
   }
 
+  async setActiveVersion(id: string, versionId: string): Promise<void> {
+    await this.ds.query(`UPDATE templates SET active_version_id = $2, updated_at = now() WHERE id = $1`, [id, versionId]);
+  }
+
+  async liveWorkspaces(db: EntityManager, id: string): Promise<number> {
+    const rows: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM workspaces WHERE template_id = $1 AND NOT deleted`, [id]);
+    return rows[0].n;
+  }
+
+  /** Soft delete, as Coder: the name becomes free again (the unique index skips deleted rows). */
+  async softDelete(db: EntityManager, id: string): Promise<void> {
+    await db.query(`UPDATE templates SET deleted = true, updated_at = now() WHERE id = $1`, [id]);
+  }
+
+  async lock(db: EntityManager, id: string): Promise<boolean> {
+    return (await db.query(`SELECT 1 FROM templates WHERE id = $1 AND NOT deleted FOR UPDATE`, [id])).length === 1;
+  }
+
   /** `authorized` filters templates (TEMPLATE_FILTER_COLUMNS). Ordered by name, as Coder lists them. */
   async list(authorized: string, orgId?: string): Promise<TemplateRow[]> {
     return this.ds.query(`${SELECT} WHERE NOT t.deleted AND (${authorized}) AND ($1::uuid IS NULL OR t.organization_id = $1) ORDER BY lower(t.name), t.id`, [orgId ?? null]);

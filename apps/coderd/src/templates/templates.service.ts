@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { badRequest, conflict, notFound } from '#httpapi/api-error.js';
+import { badRequest, conflict, forbidden, notFound } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
+import type { Pagination } from '#httpapi/pagination.js';
 import type { RbacObject } from '#rbac/authorizer.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { isUuid } from '../files/files.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { toTemplate } from './template.mapper.js';
+import { toTemplateVersion } from './template-version.mapper.js';
+import type { TemplateVersion } from './template-versions.dto.js';
 import { TemplateVersionsRepository } from './template-versions.repository.js';
 import type { CreateTemplateRequest, Template } from './templates.dto.js';
 import { TEMPLATE_FILTER_COLUMNS, TemplatesRepository, type TemplateRow } from './templates.repository.js';
@@ -29,7 +32,7 @@ export class TemplatesService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly templates: TemplatesRepository,
-    private readonly versions: TemplateVersionsRepository,
+    private readonly versionRows: TemplateVersionsRepository,
     private readonly orgs: OrganizationsService,
     private readonly authz: AuthzService,
   ) {}
@@ -38,7 +41,7 @@ export class TemplatesService {
   async create(actor: Actor, orgParam: string, req: CreateTemplateRequest): Promise<Template> {
     const org = await this.orgs.resolve(actor, orgParam);
     this.authz.requireCreate(actor, { type: 'template', orgId: org.id }, 'templates in this organization');
-    const version = await this.versions.find(req.template_version_id);
+    const version = await this.versionRows.find(req.template_version_id);
     if (!version || version.organization_id !== org.id) throw notFound(`Template version ${req.template_version_id} does not exist in this organization.`);
     if (version.archived) throw badRequest('The provided template version is archived.');
     if (version.template_id) throw badRequest(`Template version ${version.id} is already part of a template.`);
@@ -73,9 +76,58 @@ export class TemplatesService {
         // The Everyone group (its id is the organization's) may read and use the template, as in Coder.
         groupAcl: req.disable_everyone_group_access ? {} : { [org.id]: ['read', 'use'] },
       });
-      await this.versions.attach(db, version.id, id);
+      await this.versionRows.attach(db, version.id, id);
     });
     return toTemplate((await this.templates.find(id))!);
+  }
+
+  async versions(actor: Actor, id: string, page: Pagination, includeArchived: boolean): Promise<TemplateVersion[]> {
+    const t = await this.resolve(actor, id);
+    return (await this.versionRows.listByTemplate(t.id, { includeArchived, ...page })).map(toTemplateVersion);
+  }
+
+  async versionByName(actor: Actor, id: string, name: string): Promise<TemplateVersion> {
+    const t = await this.resolve(actor, id);
+    const v = await this.versionRows.findByName(t.id, name);
+    if (!v) throw notFound(`No template version named "${name}" in this template.`);
+    return toTemplateVersion(v);
+  }
+
+  /** PATCH /templates/{id}/versions: the active version; only a version of this template whose import succeeded. */
+  async promote(actor: Actor, id: string, versionId: string): Promise<{ message: string }> {
+    const t = await this.resolve(actor, id);
+    this.authz.require(actor, 'update', templateObject(t));
+    const v = await this.versionRows.find(versionId);
+    if (!v || v.template_id !== t.id) throw badRequest('The template version does not belong to this template.', undefined, [{ field: 'id', detail: 'Not a version of this template.' }]);
+    if (v.archived) throw badRequest('The provided template version is archived.');
+    if (v.job.job_status !== 'succeeded') throw forbidden('Only versions whose import succeeded can be promoted.');
+    await this.templates.setActiveVersion(t.id, v.id);
+    return { message: 'Updated the active template version!' };
+  }
+
+  /** POST /templates/{id}/versions/archive: the versions nothing uses (with `all` false, only failed ones). */
+  async archiveUnused(actor: Actor, id: string, all: boolean): Promise<{ template_id: string; archived_ids: string[] }> {
+    const t = await this.resolve(actor, id);
+    this.authz.require(actor, 'update', templateObject(t));
+    const archived = await this.ds.transaction(async (db) => {
+      if (!(await this.templates.lock(db, t.id))) throw notFound();
+      const ids = await this.versionRows.unused(db, t.id, t.active_version_id, !all);
+      await this.versionRows.setArchived(db, ids, true);
+      return ids;
+    });
+    return { template_id: t.id, archived_ids: archived };
+  }
+
+  /** DELETE /templates/{id}: soft delete, refused while live workspaces use it. */
+  async delete(actor: Actor, id: string): Promise<{ message: string }> {
+    const t = await this.resolve(actor, id);
+    this.authz.require(actor, 'delete', templateObject(t));
+    await this.ds.transaction(async (db) => {
+      if (!(await this.templates.lock(db, t.id))) throw notFound();
+      if ((await this.templates.liveWorkspaces(db, t.id)) > 0) throw badRequest('All workspaces must be deleted before a template can be removed.');
+      await this.templates.softDelete(db, t.id);
+    });
+    return { message: 'Template has been deleted!' };
   }
 
   async resolve(actor: Actor, id: string): Promise<TemplateRow> {
