@@ -118,6 +118,28 @@ describe('files and template versions (import jobs on the built-in daemons)', ()
       expect(region.options.map((o: { value: string }) => o.value)).toEqual(['eu', 'us']);
     });
 
+    it('answers the resources the template creates on start and on stop, with agents, apps and metadata', async () => {
+      const v = await createVersion(server, owner.token, owner.orgId, {
+        ...DOC,
+        resources: [
+          { ...DOC.resources[0], metadata: [{ key: 'image', value: 'ubuntu' }, { key: 'secret', value: 'hunter2', sensitive: true }] },
+          DOC.resources[1],
+        ],
+      });
+      await waitForImport(server, owner.token, v.id);
+      const res = await api(server, owner.token).get(`/api/v2/templateversions/${v.id}/resources`);
+      expect(res.status).toBe(200);
+      const summary = res.body.map((r: { workspace_transition: string; name: string }) => `${r.workspace_transition}:${r.name}`).sort();
+      expect(summary).toEqual(['start:dev', 'start:home', 'stop:home']);
+      const dev = res.body.find((r: { name: string }) => r.name === 'dev');
+      expect(dev.job_id).toBe(v.job.id);
+      expect(dev.metadata).toEqual([{ key: 'image', value: 'ubuntu', sensitive: false }, { key: 'secret', value: '', sensitive: true }]);
+      expect(dev.agents).toHaveLength(1);
+      expect(dev.agents[0]).toMatchObject({ name: 'main', status: 'connecting', lifecycle_state: 'created', operating_system: 'linux', architecture: 'amd64' });
+      expect(dev.agents[0].apps[0]).toMatchObject({ slug: 'code-server', url: 'http://localhost:8080', health: 'disabled', sharing_level: 'owner' });
+      expect(JSON.stringify(res.body)).not.toContain('auth_token');
+    });
+
     it('fails the import with the document error that names the field', async () => {
       const v = await createVersion(server, owner.token, owner.orgId, { parameters: [{ name: 'bad name!' }] });
       const done = await waitForImport(server, owner.token, v.id);

@@ -1,12 +1,89 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { isoTimestamp } from '#db/sql.js';
 import type { ProvisionedResource } from '#provisioner/protocol.js';
 import type { Transition } from '#provisioner/template-document.js';
 
 /** What a job produced: resources with their metadata, agents, apps and scripts (facts 3.4). */
+export interface ResourceRow {
+  id: string;
+  created_at: string;
+  job_id: string;
+  transition: Transition;
+  type: string;
+  name: string;
+  hide: boolean;
+  icon: string;
+  instance_type: string | null;
+  daily_cost: number;
+  metadata: Array<{ key: string; value: string | null; sensitive: boolean }>;
+  agents: AgentRow[];
+}
+
+export interface AgentRow {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  name: string;
+  resource_id: string;
+  first_connected_at: string | null;
+  last_connected_at: string | null;
+  disconnected_at: string | null;
+  started_at: string | null;
+  ready_at: string | null;
+  lifecycle_state: string;
+  architecture: string;
+  operating_system: string;
+  environment_variables: Record<string, string> | null;
+  directory: string;
+  expanded_directory: string;
+  version: string;
+  api_version: string;
+  connection_timeout_seconds: number;
+  troubleshooting_url: string;
+  logs_length: number;
+  logs_overflowed: boolean;
+  subsystems: string[];
+  display_apps: string[];
+  instance_id: string | null;
+  apps: Array<Record<string, unknown>>;
+  scripts: Array<Record<string, unknown>>;
+}
+
+const AGENT_JSON = `SELECT a.id, ${isoTimestamp('a.created_at')} AS created_at, ${isoTimestamp('a.updated_at')} AS updated_at, a.name, a.resource_id,
+    ${isoTimestamp('a.first_connected_at')} AS first_connected_at, ${isoTimestamp('a.last_connected_at')} AS last_connected_at,
+    ${isoTimestamp('a.disconnected_at')} AS disconnected_at, ${isoTimestamp('a.started_at')} AS started_at, ${isoTimestamp('a.ready_at')} AS ready_at,
+    a.lifecycle_state, a.architecture, a.operating_system, a.environment_variables, a.directory, a.expanded_directory, a.version,
+    a.api_version, a.connection_timeout_seconds, a.troubleshooting_url, a.logs_length, a.logs_overflowed, a.subsystems, a.display_apps,
+    a.auth_instance_id AS instance_id,
+    COALESCE((SELECT json_agg(p ORDER BY p.display_order, p.slug) FROM (
+      SELECT id, slug, display_name, command, url, icon, subdomain, sharing_level, external, healthcheck_url, healthcheck_interval,
+        healthcheck_threshold, health, hidden, open_in, display_group, tooltip, display_order FROM workspace_apps WHERE agent_id = a.id) p), '[]') AS apps,
+    COALESCE((SELECT json_agg(sc ORDER BY sc.created_at) FROM (
+      SELECT id, log_source_id, log_path, script, cron, run_on_start, run_on_stop, start_blocks_login, timeout_seconds, display_name, created_at
+      FROM workspace_agent_scripts WHERE workspace_agent_id = a.id) sc), '[]') AS scripts
+  FROM workspace_agents a WHERE a.resource_id = r.id AND NOT a.deleted`;
+
 @Injectable()
 export class ResourcesRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** What the jobs produced, with metadata, agents, apps and scripts, in one query. */
+  async listForJobs(jobIds: string[]): Promise<ResourceRow[]> {
+    if (jobIds.length === 0) return [];
+    return this.ds.query(
+      `SELECT r.id, ${isoTimestamp('r.created_at')} AS created_at, r.job_id, r.transition, r.type, r.name, r.hide, r.icon, r.instance_type, r.daily_cost,
+         COALESCE((SELECT json_agg(json_build_object('key', m.key, 'value', m.value, 'sensitive', m.sensitive) ORDER BY m.id)
+                   FROM workspace_resource_metadata m WHERE m.workspace_resource_id = r.id), '[]') AS metadata,
+         COALESCE((SELECT json_agg(ag ORDER BY ag.name) FROM (${AGENT_JSON}) ag), '[]') AS agents
+       FROM workspace_resources r WHERE r.job_id = ANY($1::uuid[])
+       ORDER BY r.transition, r.type, r.name`,
+      [jobIds],
+    );
+  }
+
   async insert(db: EntityManager, jobId: string, transition: Transition, resources: ProvisionedResource[]): Promise<void> {
     for (const r of resources) {
       const resourceId = randomUUID();

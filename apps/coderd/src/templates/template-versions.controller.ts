@@ -7,6 +7,7 @@ import { takeRawResponse } from '#httpapi/raw-response.js';
 import { invalidField } from '#httpapi/api-error.js';
 import { MessageResponse } from '../users/users.dto.js';
 import { JobLogStream } from '../provisioners/job-log-stream.js';
+import { WorkspaceResource } from '../provisioners/resources.dto.js';
 import { toJobLog } from './template-version.mapper.js';
 import { CreateTemplateVersionRequest, PatchTemplateVersionRequest, ProvisionerJobLog, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
 import { parseAfter, TemplateVersionsService } from './template-versions.service.js';
@@ -63,6 +64,11 @@ export class TemplateVersionsController {
   })
   richParameters(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<TemplateVersionParameter[]> {
     return this.versions.richParameters(actor, id);
+  }
+
+  @Endpoint('GET', 'templateversions/:templateversion/resources', { id: 'getResourcesByTemplateVersion', summary: 'Get resources by template version', response: [WorkspaceResource] })
+  resources(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<WorkspaceResource[]> {
+    return this.versions.resources(actor, id);
   }
 
   @ApiQuery({ name: 'after', required: false, type: Number, description: 'Only logs with a larger id.' })

@@ -9,6 +9,9 @@ import { AuthzService } from '../auth/authz.service.js';
 import { FilesService, isUuid } from '../files/files.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { JobsRepository } from '../provisioners/jobs.repository.js';
+import { toResource } from '../provisioners/resource.mapper.js';
+import type { WorkspaceResource } from '../provisioners/resources.dto.js';
+import { ResourcesRepository } from '../provisioners/resources.repository.js';
 import { toJobLog, toParameter, toTemplateVersion } from './template-version.mapper.js';
 import type { CreateTemplateVersionRequest, PatchTemplateVersionRequest, ProvisionerJobLog, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
 import { TemplateVersionsRepository, type TemplateVersionRow } from './template-versions.repository.js';
@@ -44,6 +47,7 @@ export class TemplateVersionsService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly versions: TemplateVersionsRepository,
     private readonly jobs: JobsRepository,
+    private readonly resourceRows: ResourcesRepository,
     private readonly files: FilesService,
     private readonly orgs: OrganizationsService,
     private readonly authz: AuthzService,
@@ -102,6 +106,13 @@ export class TemplateVersionsService {
   async logs(actor: Actor, id: string, after: string | undefined): Promise<{ jobId: string; logs: ProvisionerJobLog[] }> {
     const v = await this.resolve(actor, id);
     return { jobId: v.job.id, logs: (await this.jobs.logs(v.job.id, parseAfter(after))).map(toJobLog) };
+  }
+
+  /** What the import found the template would create, for its start and stop transitions. */
+  async resources(actor: Actor, id: string): Promise<WorkspaceResource[]> {
+    const v = await this.resolve(actor, id);
+    if (v.job.job_status !== 'succeeded') throw badRequest('Template version job has not finished');
+    return (await this.resourceRows.listForJobs([v.job.id])).map(toResource);
   }
 
   async richParameters(actor: Actor, id: string): Promise<TemplateVersionParameter[]> {
