@@ -1,4 +1,4 @@
-// RBAC matrix for files, templates and template versions: each (route, actor) pair against the
+// RBAC matrix for files, templates, template versions, provisioner daemons and jobs: each (route, actor) pair against the
 // policy table. Templates are read through their ACL: the Everyone group (every member of the
 // organization) may read and use them; org admins and owners act on them.
 import { afterAll, beforeAll, describe } from '@jest/globals';
@@ -100,9 +100,23 @@ const ROUTES: RouteCase<World, Target>[] = [
     happened: (w, t) => one(w, 'SELECT 1 FROM templates WHERE id = $1 AND deleted', [t.templateId]),
     expect: row('2xx', '403', '2xx', '403', '403', '403', '404', '401'),
   },
+  {
+    // Every member of the organization may see its daemons.
+    route: 'GET /organizations/{org}/provisionerdaemons',
+    arrange: async () => ({}),
+    request: (w) => ({ method: 'get', path: `/api/v2/organizations/${w.defaultOrg}/provisionerdaemons` }),
+    expect: row('2xx', '2xx', '2xx', '2xx', '2xx', '2xx', '404', '401'),
+  },
+  {
+    // The queue needs provisioner_jobs:read in the organization: owners and org admins.
+    route: 'GET /organizations/{org}/provisionerjobs',
+    arrange: sharedTemplate,
+    request: (w) => ({ method: 'get', path: `/api/v2/organizations/${w.defaultOrg}/provisionerjobs` }),
+    expect: row('2xx', '404', '2xx', '404', '404', '404', '404', '401'),
+  },
 ];
 
-describe('RBAC matrix: files, templates, template versions', () => {
+describe('RBAC matrix: files, templates, template versions, provisioners', () => {
   let w: World;
 
   beforeAll(async () => {

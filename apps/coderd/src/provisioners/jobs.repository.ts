@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isoTimestamp } from '#db/sql.js';
+import { isoTimestamp, limitOffset } from '#db/sql.js';
 import type { JobLog, JobType, ProvisionerType } from '#provisioner/protocol.js';
 
 export type JobStatus = 'pending' | 'running' | 'succeeded' | 'canceling' | 'canceled' | 'failed' | 'unknown';
@@ -54,6 +54,42 @@ export const JOB_COLUMNS = `j.id, ${isoTimestamp('j.created_at')} AS created_at,
   ${isoTimestamp('j.completed_at')} AS completed_at, j.error, j.error_code, j.organization_id, j.initiator_id,
   j.provisioner, j.type, j.input, j.worker_id, j.file_id, j.tags, j.job_status, j.logs_overflowed`;
 
+/**
+ * With JOB_COLUMNS, over `provisioner_jobs j LEFT JOIN provisioner_daemons d ON d.id = j.worker_id`:
+ * the daemon's name and, for a pending job, its queue position among the older pending jobs of its
+ * organization (Coder ranks per daemon tag set; one queue per organization is what the built-in
+ * daemons serve).
+ */
+export const JOB_QUEUE_COLUMNS = `d.name AS worker_name,
+  CASE WHEN j.job_status = 'pending' THEN (SELECT count(*)::int FROM provisioner_jobs p
+    WHERE p.organization_id = j.organization_id AND p.started_at IS NULL AND p.completed_at IS NULL AND p.created_at <= j.created_at) ELSE 0 END AS queue_position,
+  CASE WHEN j.job_status = 'pending' THEN (SELECT count(*)::int FROM provisioner_jobs p
+    WHERE p.organization_id = j.organization_id AND p.started_at IS NULL AND p.completed_at IS NULL) ELSE 0 END AS queue_size`;
+
+/** The template version a job works on: its own for an import, its build's for a workspace build. */
+const JOB_TEMPLATE_JOINS = `LEFT JOIN template_versions tv ON tv.id = COALESCE((j.input ->> 'template_version_id')::uuid,
+    (SELECT b.template_version_id FROM workspace_builds b WHERE b.id = (j.input ->> 'workspace_build_id')::uuid))
+  LEFT JOIN templates t ON t.id = tv.template_id`;
+
+export interface JobFilter {
+  ids?: string[];
+  statuses?: JobStatus[];
+  tags?: Record<string, string>;
+  initiatorId?: string;
+  limit: number;
+}
+
+export type ListedJobRow = JobRow & {
+  queue_position: number;
+  queue_size: number;
+  worker_name: string | null;
+  template_version_name: string | null;
+  template_id: string | null;
+  template_name: string | null;
+  template_display_name: string | null;
+  template_icon: string | null;
+};
+
 /** The provisioner job queue: posting, acquisition, logs, heartbeats and the end of each job. */
 @Injectable()
 export class JobsRepository {
@@ -68,6 +104,20 @@ export class JobsRepository {
       `INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, storage_method, type, input, file_id, tags)
        VALUES ($1, $2, $3, $4, 'file', $5, $6, $7, $8)`,
       [j.id, j.organizationId, j.initiatorId, j.provisioner, j.type, j.input, j.fileId, j.tags],
+    );
+  }
+
+  /** GET /organizations/{org}/provisionerjobs: newest first, with template metadata and queue positions. */
+  async list(orgId: string, f: JobFilter): Promise<ListedJobRow[]> {
+    return this.ds.query(
+      `SELECT ${JOB_COLUMNS}, ${JOB_QUEUE_COLUMNS}, tv.name AS template_version_name, t.id AS template_id, t.name AS template_name,
+         t.display_name AS template_display_name, t.icon AS template_icon
+       FROM provisioner_jobs j LEFT JOIN provisioner_daemons d ON d.id = j.worker_id ${JOB_TEMPLATE_JOINS}
+       WHERE j.organization_id = $1 AND ($2::uuid[] IS NULL OR j.id = ANY($2::uuid[]))
+         AND ($3::provisioner_job_status[] IS NULL OR j.job_status = ANY($3::provisioner_job_status[]))
+         AND ($4::jsonb IS NULL OR j.tags @> $4::jsonb) AND ($5::uuid IS NULL OR j.initiator_id = $5)
+       ORDER BY j.created_at DESC, j.id DESC${limitOffset(f.limit, 0)}`,
+      [orgId, f.ids ?? null, f.statuses ?? null, f.tags ?? null, f.initiatorId ?? null],
     );
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FilesModule } from '../files/files.module.js';
 import { TemplateVersionsRepository } from '../templates/template-versions.repository.js';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { BuiltinDaemonsService } from './builtin-daemons.service.js';
 import { DaemonsRepository } from './daemons.repository.js';
@@ -8,12 +9,16 @@ import { JobEvents } from './job-events.js';
 import { JobLogStream } from './job-log-stream.js';
 import { JobReaperService } from './job-reaper.service.js';
 import { JobsRepository } from './jobs.repository.js';
+import { ProvisionerDaemonsService } from './provisioner-daemons.service.js';
+import { ProvisionerJobsService } from './provisioner-jobs.service.js';
 import { ProvisionerdService } from './provisionerd.service.js';
+import { ProvisionersController } from './provisioners.controller.js';
 import { ResourcesRepository } from './resources.repository.js';
 
 /** The provisioner job queue, the daemon protocol's server side, the built-in daemons and the reaper. */
 @Module({
-  imports: [FilesModule, UsersModule],
+  imports: [FilesModule, UsersModule, OrganizationsModule],
+  controllers: [ProvisionersController],
   providers: [
     JobsRepository,
     DaemonsRepository,
@@ -24,6 +29,8 @@ import { ResourcesRepository } from './resources.repository.js';
     ProvisionerdService,
     BuiltinDaemonsService,
     JobReaperService,
+    ProvisionerDaemonsService,
+    ProvisionerJobsService,
   ],
   exports: [JobsRepository, DaemonsRepository, ResourcesRepository, JobEvents, JobLogStream, ProvisionerdService],
 })

@@ -1,39 +1,8 @@
-import type { LogRow } from '../provisioners/jobs.repository.js';
+import { toProvisionerJob } from '../provisioners/job.mapper.js';
 import type { ParameterRow, TemplateVersionRow } from './template-versions.repository.js';
-import type { ProvisionerJob, ProvisionerJobLog, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
+import type { TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
 
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null || v === '' ? undefined : (v ?? undefined));
-
-export function toProvisionerJob(j: TemplateVersionRow['job'], meta: { versionName: string; templateId: string | null; templateName: string | null; templateDisplayName: string | null; templateIcon: string | null }): ProvisionerJob {
-  return {
-    id: j.id,
-    created_at: j.created_at,
-    started_at: opt(j.started_at),
-    completed_at: opt(j.completed_at),
-    canceled_at: opt(j.canceled_at),
-    error: opt(j.error),
-    error_code: opt(j.error_code),
-    status: j.job_status,
-    worker_id: opt(j.worker_id),
-    worker_name: opt(j.worker_name),
-    file_id: j.file_id,
-    tags: j.tags,
-    queue_position: j.queue_position,
-    queue_size: j.queue_size,
-    organization_id: j.organization_id,
-    initiator_id: j.initiator_id,
-    input: { template_version_id: j.input.template_version_id, workspace_build_id: j.input.workspace_build_id },
-    type: j.type,
-    metadata: {
-      template_version_name: meta.versionName,
-      template_id: meta.templateId ?? '',
-      template_name: meta.templateName ?? '',
-      template_display_name: meta.templateDisplayName ?? '',
-      template_icon: meta.templateIcon ?? '',
-    },
-    logs_overflowed: j.logs_overflowed,
-  };
-}
 
 export function toTemplateVersion(v: TemplateVersionRow): TemplateVersion {
   return {
@@ -51,10 +20,6 @@ export function toTemplateVersion(v: TemplateVersionRow): TemplateVersion {
     warnings: [],
     has_external_agent: v.has_external_agent ?? false,
   };
-}
-
-export function toJobLog(l: LogRow): ProvisionerJobLog {
-  return { id: l.id, created_at: l.created_at, log_source: l.source, log_level: l.level, stage: l.stage, output: l.output };
 }
 
 export function toParameter(p: ParameterRow): TemplateVersionParameter {

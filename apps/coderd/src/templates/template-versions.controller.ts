@@ -7,9 +7,10 @@ import { takeRawResponse } from '#httpapi/raw-response.js';
 import { invalidField } from '#httpapi/api-error.js';
 import { MessageResponse } from '../users/users.dto.js';
 import { JobLogStream } from '../provisioners/job-log-stream.js';
+import { ProvisionerJobLog } from '../provisioners/jobs.dto.js';
 import { WorkspaceResource } from '../provisioners/resources.dto.js';
-import { toJobLog } from './template-version.mapper.js';
-import { CreateTemplateVersionRequest, PatchTemplateVersionRequest, ProvisionerJobLog, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
+import { toJobLog } from '../provisioners/job.mapper.js';
+import { CreateTemplateVersionRequest, PatchTemplateVersionRequest, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
 import { parseAfter, TemplateVersionsService } from './template-versions.service.js';
 
 @ApiTags('Templates')

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isoTimestamp, limitOffset } from '#db/sql.js';
 import type { ParameterDecl } from '#provisioner/template-document.js';
-import { JOB_COLUMNS, type JobRow } from '../provisioners/jobs.repository.js';
+import { JOB_COLUMNS, JOB_QUEUE_COLUMNS, type JobRow } from '../provisioners/jobs.repository.js';
 
 export interface TemplateVersionRow {
   id: string;
@@ -50,22 +50,14 @@ export interface ParameterRow {
 
 type Db = DataSource | EntityManager;
 
-/**
- * A version with its import job, creator and template in one row. A pending job's queue position
- * counts the older pending jobs of its organization (Coder ranks per daemon tag set; one queue per
- * organization is what the built-in daemons serve).
- */
+/** A version with its import job, creator and template in one row. */
 const VERSION_SELECT = `SELECT v.id, v.template_id, v.organization_id, ${isoTimestamp('v.created_at')} AS created_at,
     ${isoTimestamp('v.updated_at')} AS updated_at, v.name, v.message, v.readme, v.archived, v.has_external_agent,
     u.id AS created_by_id, u.username AS created_by_username, u.name AS created_by_name, u.avatar_url AS created_by_avatar_url,
     t.name AS template_name, t.display_name AS template_display_name, t.icon AS template_icon,
     t.user_acl AS template_user_acl, t.group_acl AS template_group_acl,
     (SELECT to_jsonb(x) FROM (
-      SELECT ${JOB_COLUMNS}, d.name AS worker_name,
-        CASE WHEN j.job_status = 'pending' THEN (SELECT count(*)::int FROM provisioner_jobs p
-          WHERE p.organization_id = j.organization_id AND p.started_at IS NULL AND p.completed_at IS NULL AND p.created_at <= j.created_at) ELSE 0 END AS queue_position,
-        CASE WHEN j.job_status = 'pending' THEN (SELECT count(*)::int FROM provisioner_jobs p
-          WHERE p.organization_id = j.organization_id AND p.started_at IS NULL AND p.completed_at IS NULL) ELSE 0 END AS queue_size
+      SELECT ${JOB_COLUMNS}, ${JOB_QUEUE_COLUMNS}
       FROM provisioner_jobs j LEFT JOIN provisioner_daemons d ON d.id = j.worker_id WHERE j.id = v.job_id) x) AS job
   FROM template_versions v
   JOIN users u ON u.id = v.created_by

@@ -8,12 +8,14 @@ import type { RbacObject } from '#rbac/authorizer.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { FilesService, isUuid } from '../files/files.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
+import type { ProvisionerJobLog } from '../provisioners/jobs.dto.js';
 import { JobsRepository } from '../provisioners/jobs.repository.js';
 import { toResource } from '../provisioners/resource.mapper.js';
 import type { WorkspaceResource } from '../provisioners/resources.dto.js';
 import { ResourcesRepository } from '../provisioners/resources.repository.js';
-import { toJobLog, toParameter, toTemplateVersion } from './template-version.mapper.js';
-import type { CreateTemplateVersionRequest, PatchTemplateVersionRequest, ProvisionerJobLog, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
+import { toJobLog } from '../provisioners/job.mapper.js';
+import { toParameter, toTemplateVersion } from './template-version.mapper.js';
+import type { CreateTemplateVersionRequest, PatchTemplateVersionRequest, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
 import { TemplateVersionsRepository, type TemplateVersionRow } from './template-versions.repository.js';
 
 /** Versions are authorized as their template (or, before they have one, as templates of their organization). */
