@@ -63,6 +63,23 @@ describe('provisioner daemons and jobs', () => {
     });
   });
 
+  it('20 imports posted at once on 3 daemons: every job is taken and run exactly once', async () => {
+    const versions = await Promise.all(Array.from({ length: 20 }, (_, i) => createVersion(server, owner.token, owner.orgId, { readme: `burst ${i}` })));
+    const done = await Promise.all(versions.map((v) => waitForImport(server, owner.token, v.id)));
+    expect(done.map((d) => d.job.status)).toEqual(Array(20).fill('succeeded'));
+    const ids = versions.map((v) => v.job.id);
+    // A job run twice would have logged its first line twice.
+    const runs = await server.sql<{ job_id: string; n: number }>(
+      `SELECT job_id, count(*)::int AS n FROM provisioner_job_logs WHERE job_id = ANY($1::uuid[]) AND output LIKE 'Reading %' GROUP BY job_id`,
+      [ids],
+    );
+    expect(runs).toHaveLength(20);
+    expect(runs.every((r) => r.n === 1)).toBe(true);
+    const workers = await server.sql<{ worker_id: string }>(`SELECT DISTINCT worker_id FROM provisioner_jobs WHERE id = ANY($1::uuid[])`, [ids]);
+    const builtIn = (await daemons()).body.map((d: { id: string }) => d.id);
+    for (const w of workers) expect(builtIn).toContain(w.worker_id);
+  });
+
   describe('GET /organizations/{org}/provisionerjobs', () => {
     it('lists jobs newest first with their template metadata; filters by status, ids and initiator', async () => {
       const res = await jobs();
