@@ -24,6 +24,22 @@ import { OrganizationMemberEntity } from './entities/organization-member.entity.
 import { OrganizationEntity } from './entities/organization.entity.js';
 import { SiteConfigEntity } from './entities/site-config.entity.js';
 import { UserEntity } from './entities/user.entity.js';
+import { FileEntity } from './entities/file.entity.js';
+import { TemplateEntity } from './entities/template.entity.js';
+import { TemplateVersionEntity } from './entities/template-version.entity.js';
+import { TemplateVersionParameterEntity } from './entities/template-version-parameter.entity.js';
+import { ProvisionerJobEntity } from './entities/provisioner-job.entity.js';
+import { ProvisionerJobLogEntity } from './entities/provisioner-job-log.entity.js';
+import { ProvisionerKeyEntity } from './entities/provisioner-key.entity.js';
+import { ProvisionerDaemonEntity } from './entities/provisioner-daemon.entity.js';
+import { WorkspaceEntity } from './entities/workspace.entity.js';
+import { WorkspaceBuildEntity } from './entities/workspace-build.entity.js';
+import { WorkspaceBuildParameterEntity } from './entities/workspace-build-parameter.entity.js';
+import { WorkspaceResourceEntity } from './entities/workspace-resource.entity.js';
+import { WorkspaceResourceMetadataEntity } from './entities/workspace-resource-metadata.entity.js';
+import { WorkspaceAgentEntity } from './entities/workspace-agent.entity.js';
+import { WorkspaceAgentScriptEntity } from './entities/workspace-agent-script.entity.js';
+import { WorkspaceAppEntity } from './entities/workspace-app.entity.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -45,6 +61,22 @@ export const ENTITIES = [
   UserAiBudgetOverrideEntity,
   AiModelPriceEntity,
   AiSpendTotalEntity,
+  FileEntity,
+  TemplateEntity,
+  TemplateVersionEntity,
+  TemplateVersionParameterEntity,
+  ProvisionerJobEntity,
+  ProvisionerJobLogEntity,
+  ProvisionerKeyEntity,
+  ProvisionerDaemonEntity,
+  WorkspaceEntity,
+  WorkspaceBuildEntity,
+  WorkspaceBuildParameterEntity,
+  WorkspaceResourceEntity,
+  WorkspaceResourceMetadataEntity,
+  WorkspaceAgentEntity,
+  WorkspaceAgentScriptEntity,
+  WorkspaceAppEntity,
 ];
 
 /** Listed explicitly (no globs) so the compiled ESM output and jest load the same classes. */
