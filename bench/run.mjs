@@ -6,8 +6,9 @@
 //
 // Environment: BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
 // BENCH_ONLY (comma-separated scenario ids or letters: a/healthz, b/me, g/me-scoped, c/users,
-// h/users-scoped, d/roles, e/unlicensed, f/licensed, i/gateway),
-// BENCH_USERS (users to seed, 10000).
+// h/users-scoped, d/roles, e/unlicensed, f/licensed, i/gateway, j/workspaces, k/builds),
+// BENCH_USERS (users to seed, 10000), BENCH_WORKSPACES (workspaces to seed, 10000),
+// BENCH_BUILDS (workspaces built through the API for the throughput measurement, 200).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -20,6 +21,7 @@ import { TransactionCounter, connect, seedUsers } from './lib/db.mjs';
 import { startFakeProvider } from './lib/fake-provider.mjs';
 import { fixedRate } from './lib/latency.mjs';
 import { deriveChecks, markdown } from './lib/report.mjs';
+import { benchTemplate, measureBuilds, seedWorkspaces } from './lib/workspaces.mjs';
 import { ServerProcess, embeddedDataDir, freePort, removeCacheDir, stopOrphanedPostgres } from './lib/server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,6 +70,10 @@ const SCENARIOS = [
   { id: 'licensed', letter: 'f', method: 'GET', path: '/api/v2/groups/{group}', auth: true, license: true, what: 'the same route once a license entitles template_rbac (a 3-member group)' },
   // AI Bridge: a non-streaming chat completion through the gateway to the fake provider, recorded.
   // Before it runs, the fixed-rate overhead and time-to-first-byte measurements (lib/latency.mjs).
+  // 10,000 seeded workspaces, each with its latest build, job, resource and agent: one page of 25.
+  { id: 'workspaces', letter: 'j', method: 'GET', path: '/api/v2/workspaces?limit=25', auth: true, what: 'owner lists the first page of 10,000 workspaces' },
+  // Not an autocannon scenario: workspaces created through the API and built by the built-in daemons.
+  { id: 'builds', letter: 'k', measure: 'builds', what: 'create-and-start throughput (201 to running) and job acquisition' },
   {
     id: 'gateway',
     letter: 'i',
@@ -311,6 +317,8 @@ async function main() {
     warmupS: intEnv('BENCH_WARMUP', 3, 0),
     connections: intEnv('BENCH_CONNECTIONS', 50, 1),
     users: intEnv('BENCH_USERS', 10_000, 0),
+    workspaces: intEnv('BENCH_WORKSPACES', 10_000, 0),
+    builds: intEnv('BENCH_BUILDS', 200, 1),
   };
   const scenarios = selectedScenarios();
   if (!existsSync(path.join(ROOT, ENTRY))) throw new Error(`${ENTRY} is missing; run \`npm run build\` first (npm run bench does).`);
@@ -373,8 +381,22 @@ async function main() {
   const pgVersion = (await monitor.query(`SELECT current_setting('server_version') AS v`)).rows[0].v;
 
   const tokens = { owner: token, ...(await scopedTokens(base, token, db)) };
+  let seededWorkspaces = 0;
+  let bench;
+  if (scenarios.some((x) => x.id === 'workspaces' || x.id === 'builds')) {
+    bench = await benchTemplate(ROOT, api, base, token);
+    if (scenarios.some((x) => x.id === 'workspaces')) {
+      const t1 = performance.now();
+      seededWorkspaces = await seedWorkspaces(db, bench.templateId, bench.versionId, cfg.workspaces);
+      console.log(`seeded ${seededWorkspaces} workspaces in ${((performance.now() - t1) / 1000).toFixed(2)} s`);
+      const first = await api(base, 'GET', '/api/v2/workspaces?limit=25', { token });
+      if (first.json?.workspaces?.length !== Math.min(25, seededWorkspaces) || first.json?.count !== seededWorkspaces) {
+        throw new Error(`/workspaces?limit=25 returned ${first.json?.workspaces?.length} workspaces, count ${first.json?.count}; expected ${Math.min(25, seededWorkspaces)} and ${seededWorkspaces}`);
+      }
+    }
+  }
   // One request per scenario first: a run against a broken route measures nothing.
-  for (const s of scenarios.filter((x) => !x.license)) {
+  for (const s of scenarios.filter((x) => !x.license && !x.measure)) {
     expectStatus(await api(base, s.method, s.path, { token: tokenFor(tokens, s) }), s.expect ?? 200, `${s.method} ${s.path}`);
   }
   const me = await api(base, 'GET', '/api/v2/users/me', { token });
@@ -408,7 +430,7 @@ async function main() {
       serverReportedColdMs: coldReportedMs,
       serverReportedWarmMs: warmReportedMs,
     },
-    seed: { insertedUsers: seeded, totalUsers: page.json.count },
+    seed: { insertedUsers: seeded, totalUsers: page.json.count, workspaces: seededWorkspaces },
     scenarios: [],
   };
 
@@ -425,7 +447,7 @@ async function main() {
       expectStatus(group, 201, 'POST .../groups');
       const some = (await api(base, 'GET', '/api/v2/users?limit=3', { token })).json?.users.map((u) => u.id) ?? [];
       expectStatus(await api(base, 'PATCH', `/api/v2/groups/${group.json.id}`, { token, body: { add_users: some } }), 200, 'PATCH group');
-      for (const x of scenarios) x.path = x.path.replace('{group}', group.json.id);
+      for (const x of scenarios) x.path = x.path?.replace('{group}', group.json.id);
       for (const x of scenarios.filter((y) => y.license)) {
         const check = await fetch(base + x.path, { method: x.method, headers: scenarioHeaders(tokens, x), body: x.body });
         await check.arrayBuffer();
@@ -433,6 +455,14 @@ async function main() {
       }
       licensed = true;
       txns = await counter.settled();
+    }
+    if (s.id === 'builds') {
+      process.stdout.write(`measuring builds: ${cfg.builds} workspaces created by 20 clients at once, then 50 one at a time... `);
+      results.builds = await measureBuilds(api, base, token, bench.templateId, db, { count: cfg.builds });
+      const b = results.builds;
+      console.log(`${b.buildsPerSec.toFixed(1)} builds/s (${b.failed} failed), acquisition p50 ${b.acquisition.p50Ms.toFixed(2)} ms`);
+      txns = await counter.settled();
+      continue;
     }
     if (s.id === 'gateway') {
       results.gateway = await measureGateway(base, fake.url, tokens.owner, cfg, db);
@@ -447,6 +477,7 @@ async function main() {
   }
 
   const invalidReasons = [];
+  if (results.builds?.failed > 0) invalidReasons.push(`builds: ${results.builds.failed} build jobs did not succeed`);
   for (const r of results.scenarios) {
     if (r.unexpectedResponses > 0) invalidReasons.push(`${r.id}: ${r.unexpectedResponses} responses other than ${r.expectedStatus} (${JSON.stringify(r.statusCodes)})`);
     if (r.errors + r.timeouts > 0) invalidReasons.push(`${r.id}: ${r.errors} errors, ${r.timeouts} timeouts`);

@@ -15,6 +15,10 @@ export const TARGETS = {
   gatewayReqPerSec: 1000, // intercepted and recorded requests per second
   budgetAddedP50Ms: 0.5, // AI budgets: enforced vs not, same run
   licensedVsGatePct: 30, // a licensed read (GET /groups/{id}, one query) vs its 403 gate
+  workspacesP99Ms: 30, // GET /workspaces?limit=25 with 10,000 workspaces
+  workspacesTxnsPerRequest: 1.05, // one query per page
+  buildsPerSec: 50, // create-and-start, 201 to running, built-in provisioner
+  acquisitionP50Ms: 5, // job posted -> taken by an idle daemon
 };
 
 const fmt = (n, digits = 0) =>
@@ -62,6 +66,16 @@ export function deriveChecks(results) {
     }
   }
   if (s.gateway) add('AI Bridge throughput (recorded)', s.gateway.reqPerSec, 'req/s', `>= ${TARGETS.gatewayReqPerSec}`, (v) => v >= TARGETS.gatewayReqPerSec);
+  if (s.workspaces) {
+    add('/workspaces?limit=25 (10k workspaces) p99', s.workspaces.latencyMs.p99, 'ms', `<= ${TARGETS.workspacesP99Ms} ms`, (v) => v <= TARGETS.workspacesP99Ms);
+    add('DB transactions per /workspaces page', s.workspaces.db?.txnsPerRequest, 'txn', `<= ${TARGETS.workspacesTxnsPerRequest}`, (v) => v <= TARGETS.workspacesTxnsPerRequest);
+  }
+  const b = results.builds;
+  if (b) {
+    add(`build throughput (${b.count} workspaces, ${b.concurrency} clients, 201 to running)`, b.buildsPerSec, 'builds/s', `>= ${TARGETS.buildsPerSec}`, (v) => v >= TARGETS.buildsPerSec);
+    add('job acquisition p50 (posted -> taken, idle daemons)', b.acquisition.p50Ms, 'ms', `<= ${TARGETS.acquisitionP50Ms} ms`, (v) => v <= TARGETS.acquisitionP50Ms);
+    add('one build end to end p50 (posted -> completed, reference)', b.acquisition.buildP50Ms, 'ms', '-', () => true);
+  }
   if (s.roles) {
     add('DB transactions per /users/roles request (auth path only)', s.roles.db?.txnsPerRequest, 'txn', `~0 (<= ${TARGETS.meTxnsPerRequest})`, (v) => v <= TARGETS.meTxnsPerRequest);
   }
@@ -76,7 +90,7 @@ export function markdown(results) {
     `Commit \`${e.gitCommit ?? 'unknown'}\`${e.gitDirty ? ' (working tree dirty)' : ''}; Node ${e.node}; ${e.cpus} × ${e.cpuModel}; ` +
       `${e.postgres}; adapter ${e.httpAdapter}; pool ${e.pgPoolSize}. ` +
       `autocannon ${results.config.connections} connections, ${results.config.durationS} s after a ${results.config.warmupS} s warm-up; ` +
-      `${fmt(results.seed.totalUsers)} users in the database. 1-minute load average before the run: ${e.loadAvg1mAtStart}.`,
+      `${fmt(results.seed.totalUsers)} users${results.seed.workspaces ? ` and ${fmt(results.seed.workspaces)} seeded workspaces` : ''} in the database. 1-minute load average before the run: ${e.loadAvg1mAtStart}.`,
     '',
   );
   if (!results.valid) {
@@ -108,6 +122,15 @@ export function markdown(results) {
     }
     lines.push('');
   }
+  const b = results.builds;
+  if (b) {
+    lines.push(
+      `Builds: ${fmt(b.count)} workspaces created by ${b.concurrency} clients at once, first POST to the last job completed: ${fmt(b.seconds, 2)} s, ` +
+        `${fmt(b.buildsPerSec, 1)} builds/s, ${b.failed} failed. Then ${b.acquisition.builds} one at a time: job posted → taken p50 ${fmt(b.acquisition.p50Ms, 2)} ms ` +
+        `(p99 ${fmt(b.acquisition.p99Ms, 2)} ms), posted → completed p50 ${fmt(b.acquisition.buildP50Ms, 2)} ms.`,
+      '',
+    );
+  }
   lines.push('| start-up | seconds |', '|---|--:|');
   lines.push(`| cold start (spawn → first /healthz 200, includes initdb) | ${fmt(results.startup.coldStartS, 2)} |`);
   lines.push(`| warm restart (same cache dir) | ${fmt(results.startup.warmRestartS, 2)} |`);
@@ -115,7 +138,7 @@ export function markdown(results) {
   lines.push('');
   lines.push('| check | value | target | result |', '|---|--:|---|---|');
   for (const c of results.checks) {
-    const digits = c.unit === 'txn' ? 3 : c.unit === 's' || c.unit === 'ms' ? 2 : c.unit === '%' ? 1 : 0;
+    const digits = c.unit === 'txn' ? 3 : c.unit === 's' || c.unit === 'ms' ? 2 : c.unit === '%' || c.unit === 'builds/s' ? 1 : 0;
     lines.push(`| ${c.name} | ${fmt(c.value, digits)}${c.value === undefined ? '' : ' ' + c.unit} | ${c.target} | ${c.status} |`);
   }
   lines.push('');

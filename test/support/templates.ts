@@ -31,3 +31,20 @@ export async function waitForImport(server: TestServer, token: string, versionId
   const res = await api(server, token).get(`/api/v2/templateversions/${versionId}`);
   return res.body as { id: string; readme: string; job: { status: string; error?: string; worker_id?: string; worker_name?: string } };
 }
+
+/** A template (named `name`) whose active version imported `doc`. */
+export async function createTemplate(server: TestServer, token: string, orgId: string, name: string, doc: unknown, extra: Record<string, unknown> = {}) {
+  const v = await createVersion(server, token, orgId, doc);
+  const imported = await waitForImport(server, token, v.id);
+  if (imported.job.status !== 'succeeded') throw new Error(`import failed: ${imported.job.error}`);
+  const res = await api(server, token).post(`/api/v2/organizations/${orgId}/templates`).send({ name, template_version_id: v.id, ...extra });
+  if (res.status !== 201) throw new Error(`create template failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; name: string; active_version_id: string };
+}
+
+/** Waits for a workspace build's job to end by following its logs; answers the build. */
+export async function waitForBuild(server: TestServer, token: string, buildId: string) {
+  await api(server, token).get(`/api/v2/workspacebuilds/${buildId}/logs?follow=true`);
+  const res = await api(server, token).get(`/api/v2/workspacebuilds/${buildId}`);
+  return res.body as { id: string; status: string; build_number: number; transition: string; reason: string; job: { status: string; error?: string }; resources: Array<{ name: string; agents?: Array<{ name: string }> }> };
+}

@@ -23,6 +23,7 @@ import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProvisionersModule } from './provisioners/provisioners.module.js';
 import { RouteAuthAudit } from './server/route-auth-audit.js';
 import { TemplatesModule } from './templates/templates.module.js';
+import { WorkspacesModule } from './workspaces/workspaces.module.js';
 import { DEPLOYMENT_CONFIG } from './tokens.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -53,6 +54,7 @@ export class CoreModule {
         FilesModule,
         ProvisionersModule,
         TemplatesModule,
+        WorkspacesModule,
       ],
       providers: [
         { provide: DEPLOYMENT_CONFIG, useValue: opts.config },

@@ -29,6 +29,9 @@ interface JsonState {
   resources: string[];
 }
 
+/** Coder's names for the apply stage of each transition, as its job logs show them. */
+const APPLY_STAGE = { start: 'Starting workspace', stop: 'Stopping workspace', delete: 'Destroying workspace' } as const;
+
 export class JsonProvisioner implements Provisioner {
   async importTemplate(source: Uint8Array, session: ProvisionerSession): Promise<ImportResult> {
     session.log('info', 'Parse', `Reading ${TEMPLATE_DOCUMENT_FILE}`);
@@ -47,10 +50,13 @@ export class JsonProvisioner implements Provisioner {
   async build(source: Uint8Array, req: BuildRequest, session: ProvisionerSession): Promise<BuildResult> {
     const doc = this.document(source);
     const outcome = doc.outcomes[req.transition];
-    await this.stage(outcome.plan, 'Planning infrastructure', session);
-    await this.stage(outcome.apply, 'Starting workspace', session);
     const parameters = new Map(req.parameters.map((p) => [p.name, p.value]));
     const resources = this.resources(doc, req.transition, { workspace: req.workspace, parameters });
+    // One line per stage says what it did, as Terraform's plan and apply summaries do.
+    session.log('info', 'Planning infrastructure', `Plan: ${resources.length} resource(s) for ${req.transition}.`);
+    await this.stage(outcome.plan, 'Planning infrastructure', session);
+    await this.stage(outcome.apply, APPLY_STAGE[req.transition], session);
+    session.log('info', APPLY_STAGE[req.transition], `Apply complete! Resources: ${resources.length}.`);
     const state: JsonState = { transition: req.transition, resources: resources.map((r) => `${r.type}.${r.name}`) };
     return { state: new TextEncoder().encode(JSON.stringify(state)), resources };
   }

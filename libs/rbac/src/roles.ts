@@ -215,6 +215,10 @@ export const ORG_ROLES: Record<string, RoleDefinition> = {
 const SYSTEM_ROLES: Record<string, RoleDefinition> = {
   'system:retention': role('system:retention', 'Data retention (system)', 'site', { site: grants({ system: ['delete'] }) }),
   'system:job-reaper': role('system:job-reaper', 'Hung provisioner job reaper (system)', 'site', { site: grants({ provisioner_jobs: ['update'] }) }),
+  // Builds for workspaces' schedules: starts, stops, dormancy and deletes; reads their templates.
+  'system:lifecycle-executor': role('system:lifecycle-executor', 'Workspace lifecycle executor (system)', 'site', {
+    site: grants({ workspace: ['read', 'update', 'start', 'stop', 'delete'], workspace_dormant: ['read', 'update', 'stop', 'delete'], template: ['read'] }),
+  }),
 };
 
 /** A role users can hold (and so be assigned); system roles are not among them. */

@@ -31,6 +31,7 @@ describe('loadConfig defaults', () => {
       provisionerDaemons: 3,
       provisionerJobHeartbeatTimeoutMs: 300_000,
       provisionerJobPendingTimeoutMs: 1_800_000,
+      autobuildPollIntervalMs: 60_000,
       maxFileSizeBytes: 100 * 1024 * 1024,
       licensePublicKeysFile: '',
       entitlementsRefreshIntervalMs: 10 * 60_000,

@@ -33,6 +33,8 @@ export interface DeploymentConfig {
   provisionerJobHeartbeatTimeoutMs: number;
   /** A job pending for this long without any daemon taking it is failed. */
   provisionerJobPendingTimeoutMs: number;
+  /** How often the lifecycle executor looks for workspaces to autostart, autostop, make dormant or delete. */
+  autobuildPollIntervalMs: number;
   /** Largest accepted upload on POST /files. */
   maxFileSizeBytes: number;
   /** Enterprise: JSON file of extra trusted license keys ({kid: public JWK}); '' = embedded keys only. */
@@ -117,6 +119,7 @@ export function loadConfig(env: Env = process.env): DeploymentConfig {
     provisionerDaemons: int('CODER_PROVISIONER_DAEMONS', 3, 0),
     provisionerJobHeartbeatTimeoutMs: duration('CODER_PROVISIONER_JOB_HEARTBEAT_TIMEOUT', '5m'),
     provisionerJobPendingTimeoutMs: duration('CODER_PROVISIONER_JOB_PENDING_TIMEOUT', '30m'),
+    autobuildPollIntervalMs: duration('CODER_AUTOBUILD_POLL_INTERVAL', '1m'),
     maxFileSizeBytes: int('CODER_MAX_FILE_SIZE', 100 * 1024 * 1024, 1),
     licensePublicKeysFile: read('CODER_LICENSE_PUBLIC_KEYS', '', (r) => path.resolve(r), 'a file path'),
     entitlementsRefreshIntervalMs: duration('CODER_ENTITLEMENTS_REFRESH_INTERVAL', '10m'),

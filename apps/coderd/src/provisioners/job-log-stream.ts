@@ -1,7 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { invalidField } from '#httpapi/api-error.js';
+import { queryParam, setHeader, type AnyRequest, type AnyResponse } from '#httpapi/http.js';
+import { takeRawResponse } from '#httpapi/raw-response.js';
 import { JobEvents } from './job-events.js';
+import { toJobLog } from './job.mapper.js';
+import type { ProvisionerJobLog } from './jobs.dto.js';
 import { JobsRepository } from './jobs.repository.js';
+
+/** The `after` query parameter of a logs route: a log id (0 for all). */
+export function parseAfter(after: string | undefined): number {
+  if (after === undefined || after === '') return 0;
+  const n = Number(after);
+  if (!Number.isSafeInteger(n) || n < 0) throw invalidField('after', 'Must be a non-negative integer log id.', 'Query param "after" must be an integer.');
+  return n;
+}
 
 /**
  * Follows a job's logs as Server-Sent Events: what exists after `after`, then every new batch as
@@ -13,6 +26,23 @@ export class JobLogStream {
     private readonly jobs: JobsRepository,
     private readonly events: JobEvents,
   ) {}
+
+  /**
+   * A job's logs route (template version and workspace build logs alike), for a job the caller may
+   * read: `after`, `format=json|text`, and `follow` (Server-Sent Events until the job ends).
+   */
+  async respond(req: AnyRequest, res: AnyResponse, jobId: string): Promise<ProvisionerJobLog[] | string | void> {
+    const follow = queryParam(req, 'follow') === 'true' || queryParam(req, 'follow') === '';
+    const format = queryParam(req, 'format') ?? 'json';
+    if (format !== 'json' && format !== 'text') throw invalidField('format', 'Must be "json" or "text".');
+    if (follow && format === 'text') throw invalidField('format', 'Text logs cannot be followed; use format=json.');
+    const after = parseAfter(queryParam(req, 'after'));
+    if (follow) return this.follow(takeRawResponse(res), jobId, after, toJobLog);
+    const logs = (await this.jobs.logs(jobId, after)).map(toJobLog);
+    if (format === 'json') return logs;
+    setHeader(res, 'Content-Type', 'text/plain; charset=utf-8');
+    return logs.map((l) => `${l.created_at} [${l.log_level}] [${l.log_source}] ${l.stage}: ${l.output}\n`).join('');
+  }
 
   async follow(out: ServerResponse, jobId: string, after: number, toWire: (l: Awaited<ReturnType<JobsRepository['logs']>>[number]) => unknown): Promise<void> {
     out.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });

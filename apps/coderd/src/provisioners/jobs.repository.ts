@@ -66,6 +66,11 @@ export const JOB_QUEUE_COLUMNS = `d.name AS worker_name,
   CASE WHEN j.job_status = 'pending' THEN (SELECT count(*)::int FROM provisioner_jobs p
     WHERE p.organization_id = j.organization_id AND p.started_at IS NULL AND p.completed_at IS NULL) ELSE 0 END AS queue_size`;
 
+/** One job with its queue columns, as a JSON object (a JobWithQueue); `jobId` is an SQL expression. */
+export const JOB_JSON = (jobId: string) => `(SELECT to_jsonb(x) FROM (
+    SELECT ${JOB_COLUMNS}, ${JOB_QUEUE_COLUMNS}
+    FROM provisioner_jobs j LEFT JOIN provisioner_daemons d ON d.id = j.worker_id WHERE j.id = ${jobId}) x)`;
+
 /** The template version a job works on: its own for an import, its build's for a workspace build. */
 const JOB_TEMPLATE_JOINS = `LEFT JOIN template_versions tv ON tv.id = COALESCE((j.input ->> 'template_version_id')::uuid,
     (SELECT b.template_version_id FROM workspace_builds b WHERE b.id = (j.input ->> 'workspace_build_id')::uuid))
@@ -224,6 +229,11 @@ export class JobsRepository {
        WHERE id = $1`,
       [jobId],
     );
+  }
+
+  /** Marks a job taken without a daemon (a job coderd completes itself). */
+  async start(db: EntityManager, jobId: string): Promise<void> {
+    await db.query(`UPDATE provisioner_jobs SET started_at = now(), updated_at = now() WHERE id = $1`, [jobId]);
   }
 
   async lock(db: EntityManager, jobId: string): Promise<JobRow | undefined> {

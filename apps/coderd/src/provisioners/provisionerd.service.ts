@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AcquiredJob, CompletedJob, FailedJob, UpdateJobRequest, UpdateJobResponse } from '#provisioner/protocol.js';
+import { BuildJobsRepository } from './build-jobs.repository.js';
 import { FilesRepository } from '../files/files.repository.js';
 import { TemplateVersionsRepository } from '../templates/template-versions.repository.js';
 import type { DaemonIdentity } from './daemons.repository.js';
@@ -26,6 +27,7 @@ export class ProvisionerdService {
     private readonly files: FilesRepository,
     private readonly versions: TemplateVersionsRepository,
     private readonly resources: ResourcesRepository,
+    private readonly builds: BuildJobsRepository,
   ) {}
 
   /** Waits for the next job this daemon can run (null once `signal` aborts). */
@@ -52,7 +54,8 @@ export class ProvisionerdService {
       const job = await this.jobs.lockOwned(db, done.job_id, daemon.id);
       if (!job) return;
       if (job.type === 'template_version_import' && done.template_import) await this.completeImport(db, job, done.template_import);
-      else throw new Error(`completion of a ${job.type} job is not implemented`);
+      else if (job.type === 'workspace_build' && done.workspace_build) await this.completeBuild(db, job, done.workspace_build);
+      else throw new Error(`A ${job.type} job cannot complete with ${Object.keys(done).filter((k) => k !== 'job_id').join(', ') || 'no result'}.`);
       await this.jobs.finish(db, job.id, null);
     });
   }
@@ -80,7 +83,17 @@ export class ProvisionerdService {
     await this.versions.setReadme(db, versionId, r.readme);
   }
 
+  /** Facts 3.4: the build's resources under its transition, its state, and what the build changes. */
+  private async completeBuild(db: EntityManager, job: JobRow, r: NonNullable<CompletedJob['workspace_build']>): Promise<void> {
+    const buildId = job.input.workspace_build_id!;
+    const context = await this.builds.context(buildId);
+    if (!context) return;
+    await this.resources.insert(db, job.id, context.transition, r.resources);
+    await this.builds.complete(db, buildId, Buffer.from(r.state, 'base64'));
+  }
+
   private async payload(job: JobRow): Promise<AcquiredJob> {
+    if (job.type === 'workspace_build') return this.buildPayload(job);
     const [data, context] = await Promise.all([this.files.data(job.file_id), this.versions.jobContext(job.id)]);
     const base = {
       job_id: job.id,
@@ -103,5 +116,37 @@ export class ProvisionerdService {
     };
     if (job.type === 'template_version_import') return { ...base, template_import: { metadata } };
     return base;
+  }
+
+  private async buildPayload(job: JobRow): Promise<AcquiredJob> {
+    const [data, b] = await Promise.all([this.files.data(job.file_id), this.builds.context(job.input.workspace_build_id!)]);
+    if (!b) throw new Error(`workspace build ${job.input.workspace_build_id} of job ${job.id} does not exist`);
+    return {
+      job_id: job.id,
+      created_at: job.created_at,
+      provisioner: job.provisioner,
+      type: job.type,
+      user_name: b.owner_username,
+      template_source_archive: (data ?? Buffer.alloc(0)).toString('base64'),
+      workspace_build: {
+        workspace_build_id: b.build_id,
+        workspace_name: b.workspace_name,
+        transition: b.transition,
+        rich_parameter_values: b.parameters,
+        state: (b.provisioner_state ?? Buffer.alloc(0)).toString('base64'),
+        log_level: job.input.log_level === 'debug' ? 'debug' : '',
+        metadata: {
+          coder_url: '',
+          workspace_transition: b.transition,
+          workspace_name: b.workspace_name,
+          workspace_owner: b.owner_username,
+          workspace_owner_id: b.owner_id,
+          workspace_id: b.workspace_id,
+          template_name: b.template_name,
+          template_version: b.template_version_name,
+          template_id: b.template_id,
+        },
+      },
+    };
   }
 }

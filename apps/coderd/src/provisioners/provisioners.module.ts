@@ -3,6 +3,7 @@ import { FilesModule } from '../files/files.module.js';
 import { TemplateVersionsRepository } from '../templates/template-versions.repository.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { BuildJobsRepository } from './build-jobs.repository.js';
 import { BuiltinDaemonsService } from './builtin-daemons.service.js';
 import { DaemonsRepository } from './daemons.repository.js';
 import { JobEvents } from './job-events.js';
@@ -21,6 +22,7 @@ import { ResourcesRepository } from './resources.repository.js';
   controllers: [ProvisionersController],
   providers: [
     JobsRepository,
+    BuildJobsRepository,
     DaemonsRepository,
     ResourcesRepository,
     TemplateVersionsRepository,

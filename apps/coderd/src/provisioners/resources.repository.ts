@@ -66,6 +66,17 @@ const AGENT_JSON = `SELECT a.id, ${isoTimestamp('a.created_at')} AS created_at, 
       FROM workspace_agent_scripts WHERE workspace_agent_id = a.id) sc), '[]') AS scripts
   FROM workspace_agents a WHERE a.resource_id = r.id AND NOT a.deleted`;
 
+/** A ResourceRow over `workspace_resources r`: for lists, and embedded as JSON in builds (RESOURCES_OF_JOB). */
+export const RESOURCE_COLUMNS = `r.id, ${isoTimestamp('r.created_at')} AS created_at, r.job_id, r.transition, r.type, r.name, r.hide, r.icon,
+  r.instance_type, r.daily_cost,
+  COALESCE((SELECT json_agg(json_build_object('key', m.key, 'value', m.value, 'sensitive', m.sensitive) ORDER BY m.id)
+            FROM workspace_resource_metadata m WHERE m.workspace_resource_id = r.id), '[]') AS metadata,
+  COALESCE((SELECT json_agg(ag ORDER BY ag.name) FROM (${AGENT_JSON}) ag), '[]') AS agents`;
+
+/** The resources a job produced, as a JSON array of ResourceRow; `jobId` is an SQL expression. */
+export const RESOURCES_OF_JOB = (jobId: string) =>
+  `COALESCE((SELECT json_agg(rr ORDER BY rr.type, rr.name) FROM (SELECT ${RESOURCE_COLUMNS} FROM workspace_resources r WHERE r.job_id = ${jobId}) rr), '[]')`;
+
 @Injectable()
 export class ResourcesRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -73,15 +84,7 @@ export class ResourcesRepository {
   /** What the jobs produced, with metadata, agents, apps and scripts, in one query. */
   async listForJobs(jobIds: string[]): Promise<ResourceRow[]> {
     if (jobIds.length === 0) return [];
-    return this.ds.query(
-      `SELECT r.id, ${isoTimestamp('r.created_at')} AS created_at, r.job_id, r.transition, r.type, r.name, r.hide, r.icon, r.instance_type, r.daily_cost,
-         COALESCE((SELECT json_agg(json_build_object('key', m.key, 'value', m.value, 'sensitive', m.sensitive) ORDER BY m.id)
-                   FROM workspace_resource_metadata m WHERE m.workspace_resource_id = r.id), '[]') AS metadata,
-         COALESCE((SELECT json_agg(ag ORDER BY ag.name) FROM (${AGENT_JSON}) ag), '[]') AS agents
-       FROM workspace_resources r WHERE r.job_id = ANY($1::uuid[])
-       ORDER BY r.transition, r.type, r.name`,
-      [jobIds],
-    );
+    return this.ds.query(`SELECT ${RESOURCE_COLUMNS} FROM workspace_resources r WHERE r.job_id = ANY($1::uuid[]) ORDER BY r.transition, r.type, r.name`, [jobIds]);
   }
 
   async insert(db: EntityManager, jobId: string, transition: Transition, resources: ProvisionedResource[]): Promise<void> {

@@ -2,16 +2,13 @@ import { Body, Controller, Param, Req, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
 import { Endpoint } from '#httpapi/endpoint.js';
-import { queryParam, setHeader, type AnyRequest, type AnyResponse } from '#httpapi/http.js';
-import { takeRawResponse } from '#httpapi/raw-response.js';
-import { invalidField } from '#httpapi/api-error.js';
+import type { AnyRequest, AnyResponse } from '#httpapi/http.js';
 import { MessageResponse } from '../users/users.dto.js';
 import { JobLogStream } from '../provisioners/job-log-stream.js';
 import { ProvisionerJobLog } from '../provisioners/jobs.dto.js';
 import { WorkspaceResource } from '../provisioners/resources.dto.js';
-import { toJobLog } from '../provisioners/job.mapper.js';
 import { CreateTemplateVersionRequest, PatchTemplateVersionRequest, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
-import { parseAfter, TemplateVersionsService } from './template-versions.service.js';
+import { TemplateVersionsService } from './template-versions.service.js';
 
 @ApiTags('Templates')
 @Authenticated()
@@ -77,19 +74,6 @@ export class TemplateVersionsController {
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'text'], description: 'text: one line per log (not with follow).' })
   @Endpoint('GET', 'templateversions/:templateversion/logs', { id: 'getLogsByTemplateVersion', summary: 'Get logs by template version', response: [ProvisionerJobLog] })
   async logs(@CurrentActor() actor: Actor, @Param('templateversion') id: string, @Req() req: AnyRequest, @Res({ passthrough: true }) res: AnyResponse): Promise<ProvisionerJobLog[] | string | void> {
-    const follow = queryParam(req, 'follow') === 'true' || queryParam(req, 'follow') === '';
-    const format = queryParam(req, 'format') ?? 'json';
-    if (format !== 'json' && format !== 'text') throw invalidField('format', 'Must be "json" or "text".');
-    if (follow && format === 'text') throw invalidField('format', 'Text logs cannot be followed; use format=json.');
-    const { jobId, logs } = await this.versions.logs(actor, id, queryParam(req, 'after'));
-    if (follow) {
-      await this.stream.follow(takeRawResponse(res), jobId, parseAfter(queryParam(req, 'after')), toJobLog);
-      return;
-    }
-    if (format === 'text') {
-      setHeader(res, 'Content-Type', 'text/plain; charset=utf-8');
-      return logs.map((l) => `${l.created_at} [${l.log_level}] [${l.log_source}] ${l.stage}: ${l.output}\n`).join('');
-    }
-    return logs;
+    return this.stream.respond(req, res, (await this.versions.resolve(actor, id)).job.id);
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isoTimestamp, limitOffset } from '#db/sql.js';
 import type { ParameterDecl } from '#provisioner/template-document.js';
-import { JOB_COLUMNS, JOB_QUEUE_COLUMNS, type JobRow } from '../provisioners/jobs.repository.js';
+import { JOB_JSON, type JobRow } from '../provisioners/jobs.repository.js';
 
 export interface TemplateVersionRow {
   id: string;
@@ -56,9 +56,7 @@ const VERSION_SELECT = `SELECT v.id, v.template_id, v.organization_id, ${isoTime
     u.id AS created_by_id, u.username AS created_by_username, u.name AS created_by_name, u.avatar_url AS created_by_avatar_url,
     t.name AS template_name, t.display_name AS template_display_name, t.icon AS template_icon,
     t.user_acl AS template_user_acl, t.group_acl AS template_group_acl,
-    (SELECT to_jsonb(x) FROM (
-      SELECT ${JOB_COLUMNS}, ${JOB_QUEUE_COLUMNS}
-      FROM provisioner_jobs j LEFT JOIN provisioner_daemons d ON d.id = j.worker_id WHERE j.id = v.job_id) x) AS job
+    ${JOB_JSON('v.job_id')} AS job
   FROM template_versions v
   JOIN users u ON u.id = v.created_by
   LEFT JOIN templates t ON t.id = v.template_id`;
@@ -150,8 +148,8 @@ export class TemplateVersionsRepository {
     }
   }
 
-  async parameters(versionId: string): Promise<ParameterRow[]> {
-    return this.ds.query(
+  async parameters(versionId: string, db: Db = this.ds): Promise<ParameterRow[]> {
+    return db.query(
       `SELECT name, display_name, description, type, form_type, mutable, default_value, icon, options, validation_regex,
          validation_min, validation_max, validation_error, validation_monotonic, required, display_order, ephemeral
        FROM template_version_parameters WHERE template_version_id = $1 ORDER BY display_order, lower(name)`,

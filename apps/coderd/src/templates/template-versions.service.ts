@@ -8,12 +8,10 @@ import type { RbacObject } from '#rbac/authorizer.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { FilesService, isUuid } from '../files/files.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
-import type { ProvisionerJobLog } from '../provisioners/jobs.dto.js';
 import { JobsRepository } from '../provisioners/jobs.repository.js';
 import { toResource } from '../provisioners/resource.mapper.js';
 import type { WorkspaceResource } from '../provisioners/resources.dto.js';
 import { ResourcesRepository } from '../provisioners/resources.repository.js';
-import { toJobLog } from '../provisioners/job.mapper.js';
 import { toParameter, toTemplateVersion } from './template-version.mapper.js';
 import type { CreateTemplateVersionRequest, PatchTemplateVersionRequest, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
 import { TemplateVersionsRepository, type TemplateVersionRow } from './template-versions.repository.js';
@@ -105,11 +103,6 @@ export class TemplateVersionsService {
     return toTemplateVersion(await this.resolve(actor, id));
   }
 
-  async logs(actor: Actor, id: string, after: string | undefined): Promise<{ jobId: string; logs: ProvisionerJobLog[] }> {
-    const v = await this.resolve(actor, id);
-    return { jobId: v.job.id, logs: (await this.jobs.logs(v.job.id, parseAfter(after))).map(toJobLog) };
-  }
-
   /** What the import found the template would create, for its start and stop transitions. */
   async resources(actor: Actor, id: string): Promise<WorkspaceResource[]> {
     const v = await this.resolve(actor, id);
@@ -163,11 +156,4 @@ export class TemplateVersionsService {
     });
     return { message: 'Job has been marked as canceled...' };
   }
-}
-
-export function parseAfter(after: string | undefined): number {
-  if (after === undefined || after === '') return 0;
-  const n = Number(after);
-  if (!Number.isSafeInteger(n) || n < 0) throw invalidField('after', 'Must be a non-negative integer log id.', 'Query param "after" must be an integer.');
-  return n;
 }

@@ -13,6 +13,6 @@ import { TemplatesService } from './templates.service.js';
   imports: [FilesModule, OrganizationsModule, ProvisionersModule],
   controllers: [TemplatesController, TemplateVersionsController],
   providers: [TemplatesService, TemplatesRepository, TemplateVersionsService, TemplateVersionsRepository],
-  exports: [TemplatesService, TemplateVersionsService],
+  exports: [TemplatesService, TemplateVersionsService, TemplatesRepository, TemplateVersionsRepository],
 })
 export class TemplatesModule {}

@@ -1,4 +1,5 @@
 import { ApiError, type ValidationError } from '#httpapi/api-error.js';
+import { searchDate, searchTerms } from '#httpapi/search-terms.js';
 import { LOGIN_TYPES, USER_STATUSES, type LoginType, type UserStatus } from '#db/entities/user.entity.js';
 
 export interface UserSearch {
@@ -24,7 +25,7 @@ export function parseUserSearch(q: string | undefined): UserSearch {
   const out: UserSearch = { status: [], roles: [], loginTypes: [] };
   const validations: ValidationError[] = [];
   const words: string[] = [];
-  for (const term of tokenize(q ?? '')) {
+  for (const term of searchTerms(q)) {
     const i = term.indexOf(':');
     if (i < 0) {
       words.push(term);
@@ -63,8 +64,8 @@ export function parseUserSearch(q: string | undefined): UserSearch {
       case 'created_after':
       case 'last_seen_before':
       case 'last_seen_after': {
-        const d = new Date(value);
-        if (!DATE_RE.test(value) || Number.isNaN(d.getTime())) bad(`Query param "${key}" must be a date, e.g. 2024-01-31 or an RFC 3339 timestamp.`);
+        const d = searchDate(value);
+        if (!d) bad(`Query param "${key}" must be a date, e.g. 2024-01-31 or an RFC 3339 timestamp.`);
         else out[camel(key)] = d;
         break;
       }
@@ -75,16 +76,6 @@ export function parseUserSearch(q: string | undefined): UserSearch {
   if (validations.length) throw new ApiError(400, 'Invalid user search query.', undefined, validations);
   if (words.length) out.search = words.join(' ');
   return out;
-}
-
-/** YYYY-MM-DD, or an RFC 3339 timestamp. */
-const DATE_RE = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2}))?$/;
-
-function tokenize(q: string): string[] {
-  const terms: string[] = [];
-  const re = /(\S+?:"[^"]*"|"[^"]*"|\S+)/g;
-  for (const m of q.matchAll(re)) terms.push(m[1].replace(/"/g, ''));
-  return terms;
 }
 
 function camel(key: 'created_before' | 'created_after' | 'last_seen_before' | 'last_seen_after') {
