@@ -53,6 +53,8 @@ const CHAT_BODY = JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'us
 const CHAT_STREAM_BODY = JSON.stringify({ model: 'gpt-4.1-mini', stream: true, messages: [{ role: 'user', content: 'Stream it.' }] });
 /** The rate of the overhead measurements (the weak-spots issue states its target at 100 req/s). */
 const OVERHEAD_RATE = 100;
+/** The steady rate of the workspace list's latency measurement (the list is far heavier than /users/me). */
+const WORKSPACES_RATE = 50;
 
 const SCENARIOS = [
   { id: 'healthz', letter: 'a', method: 'GET', path: '/healthz', auth: false, what: 'framework + HTTP floor, no auth, no DB' },
@@ -468,6 +470,16 @@ async function main() {
       results.gateway = await measureGateway(base, fake.url, tokens.owner, cfg, db);
       txns = await counter.settled();
     }
+    if (s.id === 'workspaces') {
+      // The page's own latency at a steady rate below saturation; the autocannon run after it shows saturation.
+      process.stdout.write(`measuring ${s.path} at ${WORKSPACES_RATE} req/s for ${cfg.durationS} s... `);
+      const target = { url: base + s.path, method: 'GET', headers: scenarioHeaders(tokens, s) };
+      await fixedRate({ ...target, rate: WORKSPACES_RATE, seconds: Math.min(2, cfg.durationS) });
+      results.workspacesFixedRate = { rate: WORKSPACES_RATE, ...(await fixedRate({ ...target, rate: WORKSPACES_RATE, seconds: cfg.durationS })) };
+      const w = results.workspacesFixedRate;
+      console.log(`p50 ${w.p50.toFixed(2)} ms, p99 ${w.p99.toFixed(2)} ms, errors ${w.errors}`);
+      txns = await counter.settled();
+    }
     process.stdout.write(`running ${s.letter}/${s.id}: ${s.method} ${s.path} (${cfg.connections} conns, ${cfg.warmupS} s warm-up + ${cfg.durationS} s)... `);
     const r = await runScenario(base, tokens, s, cfg, counter, txns);
     txns = r.db.txnsAfter;
@@ -477,6 +489,7 @@ async function main() {
   }
 
   const invalidReasons = [];
+  if (results.workspacesFixedRate?.errors > 0) invalidReasons.push(`workspaces at ${WORKSPACES_RATE} req/s: ${results.workspacesFixedRate.errors} errors`);
   if (results.builds?.failed > 0) invalidReasons.push(`builds: ${results.builds.failed} build jobs did not succeed`);
   for (const r of results.scenarios) {
     if (r.unexpectedResponses > 0) invalidReasons.push(`${r.id}: ${r.unexpectedResponses} responses other than ${r.expectedStatus} (${JSON.stringify(r.statusCodes)})`);

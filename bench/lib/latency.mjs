@@ -18,7 +18,7 @@ function summary(samples, errors, seconds) {
  * Sends `rate` requests per second for `seconds`. `firstByte`: time to the first body byte (a
  * stream's first event) instead of to the end of the body.
  */
-export async function fixedRate({ url, headers, body, rate, seconds, firstByte = false }) {
+export async function fixedRate({ url, headers, body, rate, seconds, firstByte = false, method = 'POST' }) {
   const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
   const samples = [];
   let errors = 0;
@@ -34,7 +34,7 @@ export async function fixedRate({ url, headers, body, rate, seconds, firstByte =
       (async () => {
         const t0 = performance.now();
         try {
-          const res = await request(url, { method: 'POST', headers, body, dispatcher: agent });
+          const res = await request(url, { method, headers, body, dispatcher: agent });
           let t = undefined;
           for await (const chunk of res.body) {
             if (t === undefined && chunk.length > 0) t = performance.now();

@@ -64,6 +64,9 @@ export async function seedWorkspaces(db, templateId, versionId, count) {
        SELECT build, ws, $1, 1, 'start', owner, job FROM seed`,
       [versionId],
     );
+    // Jobs inserted already completed never change status, so the trigger that keeps the list's
+    // "running" sort key does not fire for them: set it as a completed start would have.
+    await db.query(`UPDATE workspaces SET latest_build_up = true WHERE id IN (SELECT ws FROM seed)`);
     await db.query(`INSERT INTO workspace_resources (id, job_id, transition, type, name) SELECT resource, job, 'start', 'docker_container', 'dev' FROM seed`);
     await db.query(`INSERT INTO workspace_resource_metadata (workspace_resource_id, key, value) SELECT resource, 'image', 'codercom/enterprise-base' FROM seed`);
     await db.query(`INSERT INTO workspace_agents (id, name, resource_id, auth_token, architecture, operating_system) SELECT gen_random_uuid(), 'main', resource, gen_random_uuid(), 'amd64', 'linux' FROM seed`);

@@ -240,6 +240,16 @@ describe('workspaces', () => {
     expect(past.body).toEqual({ workspaces: [], count: all.body.count });
   });
 
+  it('finds a workspace by its owner\'s new username once the owner is renamed', async () => {
+    const renamed = await createUser(server, owner);
+    const res = await create({ name: 'follows-owner', template_id: template.id }, renamed.token);
+    await waitForBuild(server, renamed.token, res.body.latest_build.id);
+    expect((await api(server, owner.token).put(`/api/v2/users/${renamed.id}/profile`).send({ username: 'new-handle' })).status).toBe(200);
+    const q = async (query: string) => (await api(server, owner.token).get(`/api/v2/workspaces?q=${encodeURIComponent(query)}`)).body.workspaces.map((w: Ws) => w.owner_name);
+    expect(await q('owner:NEW-HANDLE name:follows-owner')).toEqual(['new-handle']);
+    expect(await q(`owner:${renamed.username} name:follows-owner`)).toEqual([]);
+  });
+
   it('renames (204), refusing a taken name with 409', async () => {
     const ws = await running('before');
     await running('occupied');

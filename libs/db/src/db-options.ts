@@ -5,6 +5,8 @@ import { Aibridge1732700000000 } from '#migrations/1732700000000-aibridge.js';
 import { AiBudgets1732800000000 } from '#migrations/1732800000000-ai-budgets.js';
 import { AiBudgetNotify1732900000000 } from '#migrations/1732900000000-ai-budget-notify.js';
 import { Workspaces1733000000000 } from '#migrations/1733000000000-workspaces.js';
+import { WorkspaceListOrder1733100000000 } from '#migrations/1733100000000-workspace-list-order.js';
+import { ProvisionerKeySecret1733200000000 } from '#migrations/1733200000000-provisioner-key-secret.js';
 import { AiGatewayCoderdKeyEntity } from './entities/ai-gateway-coderd-key.entity.js';
 import { AiModelPriceEntity } from './entities/ai-model-price.entity.js';
 import { AiSpendTotalEntity } from './entities/ai-spend-total.entity.js';
@@ -80,7 +82,7 @@ export const ENTITIES = [
 ];
 
 /** Listed explicitly (no globs) so the compiled ESM output and jest load the same classes. */
-export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000];
+export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000, WorkspaceListOrder1733100000000, ProvisionerKeySecret1733200000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

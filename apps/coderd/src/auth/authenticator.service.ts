@@ -45,6 +45,8 @@ export interface AuthInvalidation {
 @Injectable()
 export class Authenticator implements OnModuleInit {
   private readonly cache = new Map<string, CachedKey>();
+  /** One load per key at a time: when an entry expires under load, concurrent requests share it. */
+  private readonly loading = new Map<string, Promise<CachedKey>>();
 
   constructor(
     private readonly auth: AuthRepository,
@@ -72,7 +74,7 @@ export class Authenticator implements OnModuleInit {
     const now = Date.now();
     let entry = this.cache.get(parsed.id);
     if (!entry || now - entry.loadedAt > CACHE_TTL_MS) {
-      entry = await this.load(parsed.id, now);
+      entry = await this.loadOnce(parsed.id, now);
     }
     const { row } = entry;
     if (!sameSecret(entry.verified, parsed.secret)) {
@@ -102,14 +104,32 @@ export class Authenticator implements OnModuleInit {
   }
 
   private invalidateLocal(what: AuthInvalidation): void {
-    if (what.keyId) this.cache.delete(what.keyId);
+    // A load in flight may have read the old rows: forget it too, so it does not fill the cache.
+    if (what.keyId) {
+      this.cache.delete(what.keyId);
+      this.loading.delete(what.keyId);
+    }
     if (what.userId) {
       for (const [id, e] of this.cache) if (e.row.user_id === what.userId) this.cache.delete(id);
+      this.loading.clear();
     }
-    if (!what.keyId && !what.userId) this.cache.clear();
+    if (!what.keyId && !what.userId) {
+      this.cache.clear();
+      this.loading.clear();
+    }
   }
 
-  private async load(keyId: string, now: number): Promise<CachedKey> {
+  private loadOnce(keyId: string, now: number): Promise<CachedKey> {
+    const pending = this.loading.get(keyId);
+    if (pending) return pending;
+    const load: Promise<CachedKey> = this.load(keyId, now, () => this.loading.get(keyId) === load).finally(() => {
+      if (this.loading.get(keyId) === load) this.loading.delete(keyId);
+    });
+    this.loading.set(keyId, load);
+    return load;
+  }
+
+  private async load(keyId: string, now: number, stillCurrent: () => boolean): Promise<CachedKey> {
     const row = await this.auth.keyWithUser(keyId);
     const user = row?.user;
     if (!row || !user) {
@@ -123,6 +143,7 @@ export class Authenticator implements OnModuleInit {
       subject: subjectFor(row, row.scopes, row.allow_list),
     };
     const entry = { row, user, actor, loadedAt: now };
+    if (!stillCurrent()) return entry;
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(keyId, entry);
     return entry;

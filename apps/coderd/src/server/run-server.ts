@@ -65,12 +65,14 @@ export async function runServer(flavour: ServerFlavour): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  // Asked before listening: a SIGTERM right after the first request must not meet this query mid-shutdown.
+  const noUsers = !(await app.get(FirstUserService).exists());
   await app.listen(config.httpAddress.port, config.httpAddress.host);
   const url = `http://${config.httpAddress.host.includes(':') ? `[${config.httpAddress.host}]` : config.httpAddress.host}:${config.httpAddress.port}`;
   console.log(`${flavour.title} listening on ${url} (${config.httpAdapter}, started in ${Math.round(process.uptime() * 1000)} ms)`);
   console.log(`  database: ${db ? `embedded PostgreSQL in ${db.dataDir}` : 'external PostgreSQL (CODER_PG_CONNECTION_URL)'}`);
   console.log(`  API docs: ${url}/swagger`);
-  if (!(await app.get(FirstUserService).exists())) {
+  if (noUsers) {
     console.log(
       `\nNo users yet. Create the first user (the owner):\n` +
         `  curl -X POST ${url}/api/v2/users/first -H 'Content-Type: application/json' \\\n` +

@@ -1,140 +1,338 @@
-// Coder's workspace schedules (coderd/schedule/cron): a weekly cron `CRON_TZ=<zone> m h * * dow`,
-// TTL bounds and deadline extensions. Time zones through Intl, so no zone database is shipped.
+// Coder's workspace scheduling rules, as pure functions:
+// - the weekly autostart schedule `[CRON_TZ=<zone> ]<minute> <hour> * * <day-of-week>`: Coder's
+//   cron.Weekly (coderd/schedule/cron/cron.go) on top of robfig/cron v3's parser, with the same messages;
+// - when such a schedule next fires, as robfig's SpecSchedule.Next computes it;
+// - the ttl_ms bounds (validWorkspaceTTLMillis) and the deadline rules of PUT /workspaces/{id}/extend
+//   (validWorkspaceDeadline and putExtendWorkspace), both in coderd/workspaces.go.
+// Time zones come from Intl, so no zone database is shipped.
 
 export interface WeeklySchedule {
+  /** The schedule exactly as given: Coder stores the request's string verbatim. */
   spec: string;
+  /** The zone's name as given after CRON_TZ=, or "UTC" without one (Go's Location.String()). */
   timezone: string;
+  /** Sorted, distinct values; a field can be empty (`,`), and then the schedule never fires. */
   minute: number[];
   hour: number[];
-  /** 0 = Sunday. */
+  /** 0 = Sunday .. 6 = Saturday; robfig does not take 7 for Sunday. */
   daysOfWeek: number[];
 }
 
-export class ScheduleError extends Error {}
+/** A schedule Coder would reject (its message is Coder's error text) or one that never fires. */
+export class ScheduleError extends Error {
+  override name = 'ScheduleError';
+}
 
-const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+/** A robfig parse error; Coder wraps these in "parse schedule: ...". */
+class CronSyntaxError extends Error {}
+
 const MINUTE_MS = 60_000;
-/** Coder's bounds on a workspace TTL. */
-const MIN_TTL_MS = MINUTE_MS;
-const MAX_TTL_MS = 30 * 24 * 60 * MINUTE_MS;
-/** A deadline may be moved to at least this far ahead. */
-const MIN_EXTENSION_MS = 29 * MINUTE_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
 
-function value(token: string, min: number, max: number, names?: string[]): number {
-  const named = names?.indexOf(token.toUpperCase()) ?? -1;
-  const n = named >= 0 ? named : /^\d+$/.test(token) ? Number(token) : NaN;
-  // 7 is Sunday as well in cron's day of week.
-  if (names && n === 7) return 0;
-  if (!Number.isInteger(n) || n < min || n > max) throw new ScheduleError(`"${token}" is out of range ${min}-${max}.`);
-  return n;
+// ---------------------------------------------------------------------------------------------------
+// Parsing
+
+const TZ_PREFIX = 'CRON_TZ=';
+const LOCAL = 'Local';
+
+/** Go's unicode.IsSpace, which strings.Fields and strings.TrimSpace split and trim on. */
+const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const GO_SPACES = new RegExp(`${GO_SPACE}+`, 'u');
+const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'gu');
+
+function goFields(s: string): string[] {
+  return s.split(GO_SPACES).filter((f) => f !== '');
 }
 
-/** One cron field: `*`, `a`, `a-b`, lists of those, and `/step`. */
-function field(text: string, min: number, max: number, what: string, names?: string[]): number[] {
-  const out = new Set<number>();
-  for (const part of text.split(',')) {
-    const [range, stepText] = part.split('/');
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw new ScheduleError(`Invalid step "${stepText}" in the ${what} field.`);
-    let lo = min;
-    let hi = names ? 6 : max;
-    try {
-      if (range !== '*') {
-        const [a, b] = range.split('-');
-        lo = value(a, min, max, names);
-        hi = b === undefined ? (stepText === undefined ? lo : max) : value(b, min, max, names);
-      }
-    } catch (err) {
-      if (err instanceof ScheduleError) throw new ScheduleError(`Invalid ${what} field "${text}": ${err.message}`);
-      throw err;
-    }
-    if (hi < lo) throw new ScheduleError(`Invalid ${what} field "${text}": the range is backwards.`);
-    for (let i = lo; i <= hi; i += step) out.add(i);
-  }
-  return [...out].sort((x, y) => x - y);
+interface Bounds {
+  min: number;
+  max: number;
+  names?: Readonly<Record<string, number>>;
 }
 
-function validZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Parses Coder's weekly schedule; day of month and month must be `*`. */
-export function parseWeeklySchedule(spec: string): WeeklySchedule {
-  let rest = spec.trim();
-  let timezone = 'UTC';
-  const tz = /^CRON_TZ=(\S+)\s+(.*)$/.exec(rest);
-  if (tz) {
-    timezone = tz[1];
-    rest = tz[2];
-    if (!validZone(timezone)) throw new ScheduleError(`Unknown time zone "${timezone}".`);
-  }
-  const fields = rest.split(/\s+/);
-  if (fields.length !== 5) throw new ScheduleError(`Expected 5 cron fields (minute hour day-of-month month day-of-week), got ${fields.length}.`);
-  const [minute, hour, dom, month, dow] = fields;
-  if (dom !== '*' || month !== '*') throw new ScheduleError('Validate weekly schedule: expected day-of-month and month to be "*".');
-  return { spec, timezone, minute: field(minute, 0, 59, 'minute'), hour: field(hour, 0, 23, 'hour'), daysOfWeek: field(dow, 0, 7, 'day-of-week', DAY_NAMES) };
-}
-
-/** The zone's wall clock at `at`: year, month (1-12), day, hour, minute, weekday. */
-function wallClock(at: Date, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  return { year: +get('year'), month: +get('month'), day: +get('day'), hour: +get('hour'), minute: +get('minute'), weekday: DAY_NAMES.indexOf(get('weekday').toUpperCase()) };
-}
-
-/** The zone's offset from UTC at `at`, in ms. */
-function offsetMs(at: Date, timeZone: string): number {
-  const w = wallClock(at, timeZone);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(at.getTime() / MINUTE_MS) * MINUTE_MS;
-}
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const MINUTES: Bounds = { min: 0, max: 59 };
+const HOURS: Bounds = { min: 0, max: 23 };
+const DAYS_OF_MONTH: Bounds = { min: 1, max: 31 };
+const MONTHS: Bounds = { min: 1, max: 12, names: Object.fromEntries(MONTH_NAMES.map((n, i) => [n, i + 1])) };
+const DAYS_OF_WEEK: Bounds = { min: 0, max: 6, names: Object.fromEntries(DAY_NAMES.map((n, i) => [n, i])) };
 
 /**
- * The instant of a wall-clock time in the zone. A time skipped by a DST change moves forward by the
- * gap (as Go's time.Date); a repeated one takes its first occurrence.
+ * Coder's validateWeeklySpec. It looks at the raw fields before robfig does: with six it drops the
+ * first (assumed to be CRON_TZ=...), then day-of-month and month must be exactly `*`.
  */
-function zonedInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
-  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
-  const candidates = [...new Set([asUtc - offsetMs(new Date(asUtc - 86_400_000), timeZone), asUtc - offsetMs(new Date(asUtc + 86_400_000), timeZone)])].sort((a, b) => a - b);
-  const exact = candidates.filter((c) => {
-    const w = wallClock(new Date(c), timeZone);
-    return w.hour === hour && w.minute === minute && w.day === day;
-  });
-  // Both offsets fit: the time repeats, take the first. Neither fits: it was skipped, move forward.
-  return new Date(exact.length > 0 ? exact[0] : candidates[candidates.length - 1]);
-}
-
-/** The first time strictly after `after` at which the schedule fires. */
-export function nextAfter(s: WeeklySchedule, after: Date): Date {
-  const start = wallClock(after, s.timezone);
-  for (let d = 0; d <= 8; d++) {
-    const day = new Date(Date.UTC(start.year, start.month - 1, start.day + d));
-    if (!s.daysOfWeek.includes(day.getUTCDay())) continue;
-    for (const h of s.hour) {
-      for (const m of s.minute) {
-        const at = zonedInstant(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), h, m, s.timezone);
-        if (at.getTime() > after.getTime()) return at;
-      }
-    }
-  }
-  throw new ScheduleError(`The schedule "${s.spec}" never fires.`);
-}
-
-/** Coder's TTL rule: none (null) is fine; otherwise between one minute and 30 days. */
-export function validateTtlMs(ttlMs: number | null | undefined): string | null {
-  if (ttlMs === null || ttlMs === undefined || ttlMs === 0) return null;
-  if (!Number.isInteger(ttlMs) || ttlMs < MIN_TTL_MS) return 'time until shutdown must be at least one minute';
-  if (ttlMs > MAX_TTL_MS) return 'time until shutdown must be less than 30 days';
+function weeklyShapeProblem(spec: string): string | null {
+  let parts = goFields(spec);
+  if (parts.length < 5) return 'expected schedule to consist of 5 fields with an optional CRON_TZ=<timezone> prefix';
+  if (parts.length === 6) parts = parts.slice(1);
+  if (parts[2] !== '*' || parts[3] !== '*') return 'expected day-of-month and month to be *';
   return null;
 }
 
-/** Coder's extension rule: at least 29 minutes from now, and not past the build's max deadline. */
-export function validateExtension(newDeadline: Date, now: Date, maxDeadline: Date | null): string | null {
-  if (newDeadline.getTime() - now.getTime() < MIN_EXTENSION_MS) return 'new deadline must be at least 30 minutes in the future';
-  if (maxDeadline && newDeadline.getTime() > maxDeadline.getTime()) return `new deadline is greater than the maximum allowed by the template (${maxDeadline.toISOString()})`;
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** strconv.Atoi plus robfig's refusal of negatives (robfig's mustParseInt). */
+function parseUint(expr: string): number {
+  const atoi = `strconv.Atoi: parsing ${JSON.stringify(expr)}`;
+  if (!/^[+-]?[0-9]+$/.test(expr)) throw new CronSyntaxError(`failed to parse int from ${expr}: ${atoi}: invalid syntax`);
+  const n = BigInt(expr);
+  if (n > INT64_MAX || n < -INT64_MAX - 1n) throw new CronSyntaxError(`failed to parse int from ${expr}: ${atoi}: value out of range`);
+  if (n < 0n) throw new CronSyntaxError(`negative number (${n}) not allowed: ${expr}`);
+  return Number(n);
+}
+
+/** Names (case-insensitive, three letters) are robfig's for months and days of the week only. */
+function parseIntOrName(expr: string, b: Bounds): number {
+  const named = b.names?.[expr.toLowerCase()];
+  return named ?? parseUint(expr);
+}
+
+/** The start and end of `a`, `a-b`, `*` or `?` (robfig ignores anything after a star's hyphen). */
+function parseSpan(span: string, b: Bounds, expr: string): [number, number] {
+  const lowAndHigh = span.split('-');
+  if (lowAndHigh[0] === '*' || lowAndHigh[0] === '?') return [b.min, b.max];
+  const start = parseIntOrName(lowAndHigh[0], b);
+  if (lowAndHigh.length === 1) return [start, start];
+  if (lowAndHigh.length === 2) return [start, parseIntOrName(lowAndHigh[1], b)];
+  throw new CronSyntaxError(`too many hyphens: ${expr}`);
+}
+
+/** robfig's getRange: `number | number "-" number [ "/" number ]`, where `N/step` means `N-max/step`. */
+function parseRange(expr: string, b: Bounds): number[] {
+  const rangeAndStep = expr.split('/');
+  const [start, spanEnd] = parseSpan(rangeAndStep[0], b, expr);
+  let end = spanEnd;
+  if (rangeAndStep.length > 2) throw new CronSyntaxError(`too many slashes: ${expr}`);
+  let step = 1;
+  if (rangeAndStep.length === 2) {
+    step = parseUint(rangeAndStep[1]);
+    if (!rangeAndStep[0].includes('-')) end = b.max;
+  }
+  if (start < b.min) throw new CronSyntaxError(`beginning of range (${start}) below minimum (${b.min}): ${expr}`);
+  if (end > b.max) throw new CronSyntaxError(`end of range (${end}) above maximum (${b.max}): ${expr}`);
+  if (start > end) throw new CronSyntaxError(`beginning of range (${start}) beyond end of range (${end}): ${expr}`);
+  if (step === 0) throw new CronSyntaxError(`step of range should be a positive number: ${expr}`);
+  const out: number[] = [];
+  for (let v = start; v <= end; v += step) out.push(v);
+  return out;
+}
+
+/** A comma-separated list of ranges; empty items are dropped, as robfig's strings.FieldsFunc does. */
+function parseField(field: string, b: Bounds): number[] {
+  const values = new Set<number>();
+  for (const expr of field.split(',').filter((e) => e !== '')) for (const v of parseRange(expr, b)) values.add(v);
+  return [...values].sort((x, y) => x - y);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One cached formatter per zone; undefined when Intl does not know the zone. */
+function formatterFor(timeZone: string): Intl.DateTimeFormat | undefined {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch {
+      return undefined;
+    }
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/**
+ * Go's time.LoadLocation. Intl matches zone names case-insensitively, Go's zoneinfo lookup does not,
+ * so a name that differs from Intl's canonical one only in case is unknown, as it is to Go.
+ */
+function loadLocation(name: string): string {
+  if (name === '' || name === 'UTC') return 'UTC';
+  if (name === LOCAL) return LOCAL;
+  const bad = (why: string) => new CronSyntaxError(`provided bad location ${name}: ${why}`);
+  if (name.includes('..') || name.startsWith('/') || name.startsWith('\\')) throw bad('time: invalid location name');
+  // Newer Intl takes offsets ("+05:30") as zones; Go's zoneinfo has no such names.
+  const canonical = /^[+-]/.test(name) ? undefined : formatterFor(name)?.resolvedOptions().timeZone;
+  if (canonical === undefined || (canonical !== name && canonical.toLowerCase() === name.toLowerCase())) {
+    throw bad(`unknown time zone ${name}`);
+  }
+  return name;
+}
+
+/** robfig's Parser.Parse for Minute|Hour|Dom|Month|Dow (no descriptors); `spec` starts with CRON_TZ=. */
+function parseCron(spec: string): { zone: string; minute: number[]; hour: number[]; daysOfWeek: number[] } {
+  // robfig cuts the zone name at the first ASCII space (Go would panic without one; we report the zone).
+  const space = spec.indexOf(' ');
+  const zone = loadLocation(spec.slice(spec.indexOf('=') + 1, space < 0 ? undefined : space));
+  const rest = space < 0 ? '' : spec.slice(space).replace(GO_TRIM, '');
+  if (rest.startsWith('@')) throw new CronSyntaxError(`parser does not accept descriptors: ${rest}`);
+  const fields = goFields(rest);
+  if (fields.length !== 5) throw new CronSyntaxError(`expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`);
+  // Every field is parsed, in order, so the first bad one is reported (day-of-month and month are `*`).
+  const minute = parseField(fields[0], MINUTES);
+  const hour = parseField(fields[1], HOURS);
+  parseField(fields[2], DAYS_OF_MONTH);
+  parseField(fields[3], MONTHS);
+  const daysOfWeek = parseField(fields[4], DAYS_OF_WEEK);
+  return { zone, minute, hour, daysOfWeek };
+}
+
+/** Coder's cron.Weekly: parses and validates; throws ScheduleError with Coder's error text. */
+export function parseWeeklySchedule(spec: string): WeeklySchedule {
+  const shape = weeklyShapeProblem(spec);
+  if (shape) throw new ScheduleError(`validate weekly schedule: ${shape}`);
+  // Without a zone Coder pins UTC, so robfig never falls back to the server's local zone.
+  const zoned = spec.startsWith(TZ_PREFIX) ? spec : `${TZ_PREFIX}UTC ${spec}`;
+  let parsed: ReturnType<typeof parseCron>;
+  try {
+    parsed = parseCron(zoned);
+  } catch (err) {
+    if (err instanceof CronSyntaxError) throw new ScheduleError(`parse schedule: ${err.message}`);
+    throw err;
+  }
+  if (parsed.zone === LOCAL) throw new ScheduleError('schedules scoped to time.Local are not supported');
+  return { spec, timezone: parsed.zone, minute: parsed.minute, hour: parsed.hour, daysOfWeek: parsed.daysOfWeek };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Next firing time
+//
+// robfig walks the zone's clock in real time, so its schedule fires at every instant whose local
+// minute, hour and weekday match: a wall time skipped by a DST change does not fire that day (robfig's
+// "2am nightly job (skipped)"), and one repeated by the change fires at both instants ("runs twice").
+// Here each local day's candidate wall times are mapped to the instants that show them.
+
+/** Real offsets lie within -12h..+14h, so a local day starts no earlier than this before its wall midnight. */
+const MAX_OFFSET_MS = 14 * HOUR_MS;
+/** A week, plus one more when that week's only slot falls into a DST gap. */
+const SEARCH_DAYS = 15;
+
+/** The zone's wall clock at `ms`, expressed as if that wall clock were UTC (whole seconds). */
+function wallClockMs(f: Intl.DateTimeFormat, ms: number): number {
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour % 24, p.minute, p.second);
+}
+
+/** The zone's offset from UTC at `ms`, in ms. */
+function offsetAt(f: Intl.DateTimeFormat, ms: number): number {
+  return wallClockMs(f, ms) - Math.floor(ms / 1000) * 1000;
+}
+
+/** The offsets in force around one local day: `before` until the instant `at`, `after` from then on. */
+interface OffsetShift {
+  before: number;
+  after: number;
+  at: number;
+}
+
+/** Zones change offset at most once in a few days, so one transition (if any) is searched for. */
+function shiftAround(f: Intl.DateTimeFormat, wallMidnight: number): OffsetShift {
+  let lo = wallMidnight - DAY_MS;
+  let hi = wallMidnight + 2 * DAY_MS;
+  const before = offsetAt(f, lo);
+  const after = offsetAt(f, hi);
+  if (before === after) return { before, after, at: Infinity };
+  // Bisect to the first millisecond with the new offset.
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (offsetAt(f, mid) === before) lo = mid;
+    else hi = mid;
+  }
+  return { before, after, at: hi };
+}
+
+/** The instants showing `wall` on the zone's clock: none in a DST gap, two in an overlap. */
+function instantsOf(wall: number, shift: OffsetShift): number[] {
+  const out: number[] = [];
+  if (wall - shift.before < shift.at) out.push(wall - shift.before);
+  if (shift.after !== shift.before && wall - shift.after >= shift.at) out.push(wall - shift.after);
+  return out;
+}
+
+/** Every instant at which `s` fires during the local day starting at `wallMidnight`. */
+function firingsOn(s: WeeklySchedule, f: Intl.DateTimeFormat, wallMidnight: number): number[] {
+  const shift = shiftAround(f, wallMidnight);
+  const out: number[] = [];
+  for (const h of s.hour) {
+    for (const m of s.minute) out.push(...instantsOf(wallMidnight + h * HOUR_MS + m * MINUTE_MS, shift));
+  }
+  return out;
+}
+
+/**
+ * The first time strictly after `after` at which the schedule fires, on whole minutes (robfig's Next).
+ * Throws ScheduleError if it never fires (robfig returns Go's zero time), e.g. an empty field.
+ */
+export function nextAfter(s: WeeklySchedule, after: Date): Date {
+  const afterMs = after.getTime();
+  if (Number.isNaN(afterMs)) throw new RangeError('nextAfter: invalid date');
+  const f = formatterFor(s.timezone);
+  if (!f) throw new ScheduleError(`unknown time zone ${s.timezone}`);
+  const today = Math.floor(wallClockMs(f, afterMs) / DAY_MS) * DAY_MS;
+  let best: number | null = null;
+  // Start a day early: a clock set back over midnight revisits the previous local date.
+  for (let d = -1; d <= SEARCH_DAYS; d++) {
+    const wallMidnight = today + d * DAY_MS;
+    if (best !== null && wallMidnight - MAX_OFFSET_MS > best) break;
+    if (!s.daysOfWeek.includes(new Date(wallMidnight).getUTCDay())) continue;
+    for (const at of firingsOn(s, f, wallMidnight)) if (at > afterMs && (best === null || at < best)) best = at;
+  }
+  if (best === null) throw new ScheduleError(`the schedule ${JSON.stringify(s.spec)} never fires`);
+  return new Date(best);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// TTL and deadline extension (coderd/workspaces.go)
+
+const TTL_MIN_MS = MINUTE_MS;
+const TTL_MAX_MS = 30 * DAY_MS;
+/** Coder checks 29 minutes (a minute of slack for the request) though its message says 30. */
+const EXTEND_MIN_AHEAD_MS = 29 * MINUTE_MS;
+
+/** Go's Duration.Truncate(time.Minute): toward zero, as Go's % (and JS's) is. */
+function truncateToMinute(ms: number): number {
+  return ms - (ms % MINUTE_MS);
+}
+
+/**
+ * Coder's validWorkspaceTTLMillis: undefined, null and 0 mean no autostop; otherwise the value,
+ * truncated to whole minutes, must lie in [1 minute, 30 days]. Returns Coder's message or null.
+ * Non-numbers (NaN) fail the lower bound; Coder's JSON decoding only lets integers this far.
+ */
+export function validateTtlMs(ttlMs: number | null | undefined): string | null {
+  if (ttlMs === null || ttlMs === undefined || ttlMs === 0) return null;
+  const truncated = truncateToMinute(ttlMs);
+  if (!(truncated >= TTL_MIN_MS)) return 'time until shutdown must be at least one minute';
+  if (truncated > TTL_MAX_MS) return 'time until shutdown must be less than 30 days';
+  return null;
+}
+
+/** The TTL Coder stores for a valid ttl_ms: truncated to whole minutes, or null for no autostop. */
+export function truncateTtlMs(ttlMs: number | null | undefined): number | null {
+  return ttlMs === null || ttlMs === undefined || ttlMs === 0 ? null : truncateToMinute(ttlMs);
+}
+
+/**
+ * Coder's rules for PUT /workspaces/{id}/extend, in its order: at least 29 minutes from `now`, not
+ * before the build's job completed (`startedAt`, when known), not after a non-zero max deadline.
+ * Returns the whole 400 response message Coder sends (it puts it in `message`, with no validations),
+ * or null. Coder's earlier 409s (not started, still building, manual shutdown) are the caller's.
+ */
+export function validateExtension(newDeadline: Date, now: Date, maxDeadline: Date | null, startedAt: Date | null = null): string | null {
+  const deadline = newDeadline.getTime();
+  if (deadline < now.getTime() + EXTEND_MIN_AHEAD_MS) return 'Cannot extend workspace: new deadline must be at least 30 minutes in the future';
+  // Coder's message reads inverted, but it is the one sent.
+  if (startedAt && deadline < startedAt.getTime()) return 'Cannot extend workspace: new deadline must be before workspace start time';
+  if (maxDeadline && deadline > maxDeadline.getTime()) return 'Cannot extend workspace beyond max deadline.';
   return null;
 }

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { badRequest, invalidField } from '#httpapi/api-error.js';
+import { badRequest, conflict, invalidField } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { TemplatesRepository, type TemplateRow } from '../templates/templates.repository.js';
 import { validateExtension } from './schedule.js';
 import { toWorkspace } from './workspace.mapper.js';
+import { workspaceStatus } from './workspace-status.js';
 import { workspaceObject } from './workspace-builder.js';
 import { WorkspaceBuildsRepository } from './workspace-builds.repository.js';
 import type { Workspace } from './workspaces.dto.js';
@@ -51,11 +52,13 @@ export class WorkspaceSettingsService {
     const b = w.latest_build;
     const when = new Date(deadline);
     if (Number.isNaN(when.getTime())) throw invalidField('deadline', 'Must be an RFC 3339 timestamp.');
-    if (b.transition !== 'start') throw badRequest(`Workspace must be started, current transition is "${b.transition}".`);
-    if (b.job.job_status !== 'succeeded') throw badRequest('Workspace must be running to extend its deadline.');
-    if (b.deadline === ZERO_TIME) throw badRequest('Workspace shutdown is manual.');
-    const problem = validateExtension(when, new Date(), b.max_deadline === ZERO_TIME ? null : new Date(b.max_deadline));
-    if (problem) throw invalidField('deadline', problem, 'Cannot extend workspace.');
+    // Coder's order and wording: a build that is not a finished start is a conflict, not bad input.
+    if (b.transition !== 'start') throw conflict(`Workspace must be started, current status: ${workspaceStatus(b.job.job_status, b.transition)}`);
+    if (b.job.job_status !== 'succeeded') throw conflict('Workspace is still building!');
+    if (b.deadline === ZERO_TIME) throw conflict('Workspace shutdown is manual.');
+    const completed = b.job.completed_at ? new Date(b.job.completed_at) : null;
+    const problem = validateExtension(when, new Date(), b.max_deadline === ZERO_TIME ? null : new Date(b.max_deadline), completed);
+    if (problem) throw badRequest(problem, undefined, [{ field: 'deadline', detail: problem }]);
     await this.ds.transaction((db) => this.builds.setDeadline(db, b.id, when));
     return { message: `Deadline updated to ${when.toISOString()}.` };
   }

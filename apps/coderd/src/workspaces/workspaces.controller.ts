@@ -97,7 +97,13 @@ export class WorkspacesController {
     await this.settings.ttl(actor, id, body.ttl_ms);
   }
 
-  @Endpoint('PUT', 'workspaces/:workspace/extend', { id: 'extendWorkspaceDeadlineByID', summary: 'Extend workspace deadline by ID', response: MessageResponse, errors: [403, 410] })
+  @Endpoint('PUT', 'workspaces/:workspace/extend', {
+    id: 'extendWorkspaceDeadlineByID',
+    summary: 'Extend workspace deadline by ID',
+    description: '409 unless the latest build is a finished start with a deadline; 400 for a deadline under 30 minutes away or past the max deadline.',
+    response: MessageResponse,
+    errors: [403, 409, 410],
+  })
   extend(@CurrentActor() actor: Actor, @Param('workspace') id: string, @Body() body: PutExtendWorkspaceRequest): Promise<MessageResponse> {
     return this.settings.extend(actor, id, body.deadline);
   }

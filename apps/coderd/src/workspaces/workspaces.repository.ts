@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '#db/prepared.js';
 import { isoTimestamp, limitOffset } from '#db/sql.js';
 import { UUID_RE } from '#httpapi/pagination.js';
 import { BUILD_JSON, type BuildRow } from './workspace-builds.repository.js';
@@ -82,30 +83,38 @@ const AGENT_STATUS_SQL = `CASE WHEN a.first_connected_at IS NULL THEN
   WHEN a.disconnected_at >= COALESCE(a.last_connected_at, '-infinity') OR COALESCE(a.last_connected_at, '-infinity') < now() - interval '30 seconds' THEN 'disconnected'
   ELSE 'connected' END`;
 
-/** SQL conditions (over w, o, org, t, lb, lj) for a search, with their parameters numbered from `first`. */
-function searchConditions(s: WorkspaceSearch, actorId: string, first: number): { sql: string[]; params: unknown[] } {
+/**
+ * SQL conditions over `workspaces w` for a search, with their parameters numbered from `first`.
+ * Only the build filters need the latest build (lb) and its job (lj), which `latest` then says; the
+ * rest read the workspace row alone, so an unfiltered page and its count never join other tables.
+ */
+function searchConditions(s: WorkspaceSearch, actorId: string, first: number): { sql: string[]; params: unknown[]; latest: boolean } {
   const sql: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
     return `$${first + params.length - 1}`;
   };
-  sql.push(`w.deleted = ${p(s.deleted)}`);
-  if (s.owner !== undefined) sql.push(s.owner === 'me' ? `w.owner_id = ${p(actorId)}` : `lower(o.username) = lower(${p(s.owner)})`);
+  // A literal, not a parameter: the list's partial index covers live workspaces only.
+  sql.push(s.deleted ? 'w.deleted' : 'NOT w.deleted');
+  if (s.owner !== undefined) sql.push(s.owner === 'me' ? `w.owner_id = ${p(actorId)}` : `w.owner_sort = lower(${p(s.owner)})`);
   if (s.name !== undefined) sql.push(`w.name ILIKE '%' || ${p(s.name.replace(/[\\%_]/g, '\\$&'))} || '%'`);
-  if (s.template !== undefined) sql.push(`lower(t.name) = lower(${p(s.template)})`);
-  if (s.organization !== undefined) sql.push(UUID_RE.test(s.organization) ? `w.organization_id = ${p(s.organization)}` : `lower(org.name) = lower(${p(s.organization)})`);
-  if (s.status !== undefined) sql.push(`${WORKSPACE_STATUS_SQL('lj.job_status', 'lb.transition')} = ${p(s.status)}`);
-  if (s.outdated !== undefined) sql.push(`(lb.template_version_id <> t.active_version_id) = ${p(s.outdated)}`);
+  if (s.template !== undefined) sql.push(`w.template_id IN (SELECT id FROM templates WHERE lower(name) = lower(${p(s.template)}))`);
+  if (s.organization !== undefined) {
+    sql.push(UUID_RE.test(s.organization) ? `w.organization_id = ${p(s.organization)}` : `w.organization_id IN (SELECT id FROM organizations WHERE lower(name) = lower(${p(s.organization)}))`);
+  }
   if (s.dormant !== undefined) sql.push(`(w.dormant_at IS NOT NULL) = ${p(s.dormant)}`);
-  if (s.hasExternalAgent !== undefined) sql.push(`COALESCE(lb.has_external_agent, false) = ${p(s.hasExternalAgent)}`);
   if (s.lastUsedBefore) sql.push(`w.last_used_at < ${p(s.lastUsedBefore)}`);
   if (s.lastUsedAfter) sql.push(`w.last_used_at > ${p(s.lastUsedAfter)}`);
+  const before = sql.length;
+  if (s.status !== undefined) sql.push(`${WORKSPACE_STATUS_SQL('lj.job_status', 'lb.transition')} = ${p(s.status)}`);
+  if (s.outdated !== undefined) sql.push(`(lb.template_version_id <> (SELECT active_version_id FROM templates WHERE id = w.template_id)) = ${p(s.outdated)}`);
+  if (s.hasExternalAgent !== undefined) sql.push(`COALESCE(lb.has_external_agent, false) = ${p(s.hasExternalAgent)}`);
   if (s.hasAgent !== undefined) {
     sql.push(`EXISTS (SELECT 1 FROM workspace_resources r JOIN workspace_agents a ON a.resource_id = r.id
       WHERE r.job_id = lb.job_id AND NOT a.deleted AND ${AGENT_STATUS_SQL} = ${p(s.hasAgent)})`);
   }
-  return { sql, params };
+  return { sql, params, latest: sql.length > before };
 }
 
 @Injectable()
@@ -120,8 +129,9 @@ export class WorkspacesRepository {
     );
   }
 
-  async find(id: string, db: Db = this.ds): Promise<WorkspaceRow | undefined> {
-    const rows: WorkspaceRow[] = await db.query(`${SELECT_ONE} WHERE w.id = $1`, [id]);
+  async find(id: string, db?: EntityManager): Promise<WorkspaceRow | undefined> {
+    const text = `${SELECT_ONE} WHERE w.id = $1`;
+    const rows: WorkspaceRow[] = db ? await db.query(text, [id]) : await preparedQuery<WorkspaceRow>(this.ds, text, [id]);
     return rows[0];
   }
 
@@ -149,28 +159,35 @@ export class WorkspacesRepository {
   }
 
   /**
-   * GET /workspaces: one statement per page. The matching ids are ranked and counted first (favorites
-   * of the caller, then running ones, then by owner and name, as Coder orders them); only the page's
-   * rows are then expanded with their latest build, job and resources.
+   * GET /workspaces: one statement per page, in Coder's order: the caller's favorites, then running
+   * workspaces, then by owner and name. Each half is a walk of workspaces_list_order_idx that stops
+   * at the page's end, and the count reads the workspace rows alone; only the page's rows are
+   * expanded with their latest build, job and resources.
    */
   async list(search: WorkspaceSearch, actorId: string, authorized: string, page: { limit: number; offset: number }): Promise<{ rows: WorkspaceRow[]; count: number }> {
-    const { sql, params } = searchConditions(search, actorId, 2);
-    const matched = `SELECT w.id, (w.favorite AND w.owner_id = $1) AS fav, (lb.transition = 'start' AND lj.job_status = 'succeeded') AS up,
-        lower(o.username) AS owner_key, lower(w.name) AS name_key
-      FROM workspaces w ${WORKSPACE_JOINS} ${LATEST_BUILD_JOIN}
-      WHERE (${authorized}) AND ${sql.join(' AND ')}`;
-    const order = `m.fav DESC, m.up DESC, m.owner_key, m.name_key, m.id`;
-    const rows: Array<WorkspaceRow & { total: number }> = await this.ds.query(
-      `WITH m AS (${matched}), ranked AS (SELECT m.*, count(*) OVER () AS total FROM m ORDER BY ${order}${limitOffset(page.limit, page.offset)})
-       SELECT ${WORKSPACE_COLUMNS}, ${BUILD_JSON('lb.id')} AS latest_build, m.total::int AS total
-       FROM ranked m JOIN workspaces w ON w.id = m.id ${WORKSPACE_JOINS}
+    const { sql, params, latest } = searchConditions(search, actorId, 2);
+    const from = `FROM workspaces w ${latest ? LATEST_BUILD_JOIN : ''}`;
+    const where = `(${authorized}) AND ${sql.join(' AND ')}`;
+    const upTo = page.limit > 0 ? limitOffset(page.limit + page.offset, 0) : '';
+    const half = (favorites: boolean) => `(SELECT w.id, ${favorites ? 1 : 0} AS fav, w.latest_build_up AS up, w.owner_sort, lower(w.name) AS name_key
+      ${from} WHERE ${where} AND ${favorites ? '' : 'NOT '}(w.favorite AND w.owner_id = $1)
+      ORDER BY w.latest_build_up DESC, w.owner_sort, lower(w.name), w.id${upTo})`;
+    const order = `m.fav DESC, m.up DESC, m.owner_sort, m.name_key, m.id`;
+    const count = `(SELECT count(*)::int FROM workspaces w ${latest ? LATEST_BUILD_JOIN : ''} WHERE ${where})`;
+    // Planning this statement costs more than running it: prepared, it is planned once per connection.
+    const rows = await preparedQuery<WorkspaceRow & { total: number }>(
+      this.ds,
+      `WITH m AS (SELECT * FROM (${half(true)} UNION ALL ${half(false)}) m ORDER BY ${order}${limitOffset(page.limit, page.offset)})
+       SELECT ${WORKSPACE_COLUMNS}, ${BUILD_JSON('lb.id')} AS latest_build, ${count} AS total
+       FROM m JOIN workspaces w ON w.id = m.id ${WORKSPACE_JOINS}
        LEFT JOIN LATERAL (SELECT b.id FROM workspace_builds b WHERE b.workspace_id = w.id ORDER BY b.build_number DESC LIMIT 1) lb ON true
        ORDER BY ${order}`,
       [actorId, ...params],
     );
     if (rows.length > 0 || page.offset === 0) return { rows, count: rows[0]?.total ?? 0 };
     // A page past the end still tells the total, as Coder's does.
-    const counted: Array<{ n: number }> = await this.ds.query(`SELECT count(*)::int AS n FROM (${matched}) x`, [actorId, ...params]);
+    // ($1, the caller, is only used by the page: typed here so the same parameters fit.)
+    const counted: Array<{ n: number }> = await this.ds.query(`SELECT ${count} AS n, $1::uuid AS caller`, [actorId, ...params]);
     return { rows, count: counted[0].n };
   }
 

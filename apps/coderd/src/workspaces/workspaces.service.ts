@@ -11,7 +11,7 @@ import { TemplateVersionsRepository } from '../templates/template-versions.repos
 import { templateObject } from '../templates/templates.service.js';
 import { TemplatesRepository, type TemplateRow } from '../templates/templates.repository.js';
 import { UsersService } from '../users/users.service.js';
-import { nextAfter, parseWeeklySchedule, ScheduleError, validateTtlMs } from './schedule.js';
+import { nextAfter, parseWeeklySchedule, ScheduleError, truncateTtlMs, validateTtlMs } from './schedule.js';
 import { toWorkspace } from './workspace.mapper.js';
 import { WorkspaceBuilder, workspaceObject } from './workspace-builder.js';
 import { parseWorkspaceSearch } from './workspace-search.js';
@@ -37,7 +37,8 @@ export function scheduleOrThrow(field: string, spec: string | undefined | null, 
 export function ttlOrThrow(ttlMs: number | null | undefined): bigint | null {
   const problem = validateTtlMs(ttlMs);
   if (problem) throw invalidField('ttl_ms', problem, 'Invalid workspace autostop timer.');
-  return ttlMs ? BigInt(ttlMs) * 1_000_000n : null;
+  const stored = truncateTtlMs(ttlMs);
+  return stored ? BigInt(stored) * 1_000_000n : null;
 }
 
 @Injectable()

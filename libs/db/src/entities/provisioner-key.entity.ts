@@ -3,6 +3,7 @@ import { OrganizationEntity } from './organization.entity.js';
 
 @Entity('provisioner_keys')
 @Index('provisioner_keys_organization_id_name_idx', { synchronize: false })
+@Index('provisioner_keys_hashed_secret_idx', { synchronize: false })
 export class ProvisionerKeyEntity {
   @PrimaryColumn({ type: 'uuid' }) id: string;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;

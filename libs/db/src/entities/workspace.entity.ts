@@ -12,6 +12,7 @@ export type AutomaticUpdates = (typeof AUTOMATIC_UPDATES)[number];
 @Index('workspaces_owner_id_lower_idx', { synchronize: false })
 @Index('workspaces_template_id_idx', { synchronize: false })
 @Index('workspaces_organization_id_idx', { synchronize: false })
+@Index('workspaces_list_order_idx', { synchronize: false })
 export class WorkspaceEntity {
   @PrimaryColumn({ type: 'uuid' }) id: string;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
@@ -33,6 +34,9 @@ export class WorkspaceEntity {
   @Column({ name: 'next_start_at', type: 'timestamptz', nullable: true }) nextStartAt: Date | null;
   @Column({ name: 'group_acl', type: 'jsonb', default: {} }) groupAcl: Record<string, unknown>;
   @Column({ name: 'user_acl', type: 'jsonb', default: {} }) userAcl: Record<string, unknown>;
+  /** The list's sort keys, kept by triggers (migration 1733100000000): lower(owner username), latest build a succeeded start. */
+  @Column({ name: 'owner_sort', type: 'text', default: '' }) ownerSort: string;
+  @Column({ name: 'latest_build_up', type: 'boolean', default: false }) latestBuildUp: boolean;
 
   @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'owner_id', foreignKeyConstraintName: 'workspaces_owner_id_fkey' })
