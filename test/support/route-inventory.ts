@@ -20,7 +20,10 @@ export const EXPECTED_PUBLIC = [
 ];
 
 export const GATEWAY_CATCH_ALL = Array.from({ length: 16 }, (_, i) => i + 1).map((n) => `ALL /api/v2/aibridge/${Array.from({ length: n }, (_, i) => `:s${i}`).join('/')}`);
-/** The enterprise routes that authenticate themselves: the AI Bridge data plane and the coderd-key check. */
+/**
+ * The enterprise routes that authenticate themselves: the AI Bridge data plane, the coderd-key check,
+ * and what external provisioner daemons call with a provisioner key.
+ */
 export const ENTERPRISE_SELF = [
   ...GATEWAY_CATCH_ALL,
   'GET /api/v2/aibridge/:provider/v1/models',
@@ -30,6 +33,12 @@ export const ENTERPRISE_SELF = [
   'POST /api/v2/aibridge/:provider/v1/messages',
   'POST /api/v2/aibridge/:provider/v1/messages/count_tokens',
   'POST /api/v2/aibridge/:provider/v1/responses',
+  'GET /api/v2/provisionerkeys/:provisionerkey',
+  'POST /api/v2/provisionerdaemons/register',
+  'POST /api/v2/provisionerdaemons/:daemon/acquire',
+  'POST /api/v2/provisionerdaemons/:daemon/update',
+  'POST /api/v2/provisionerdaemons/:daemon/complete',
+  'POST /api/v2/provisionerdaemons/:daemon/fail',
 ].sort();
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;

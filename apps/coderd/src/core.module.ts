@@ -21,6 +21,7 @@ import { MetaModule } from './meta/meta.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProvisionersModule } from './provisioners/provisioners.module.js';
+import { Draining } from './server/draining.js';
 import { RouteAuthAudit } from './server/route-auth-audit.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
@@ -73,9 +74,10 @@ export class CoreModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         RouteAuthAudit,
+        Draining,
         ...(opts.providers ?? []),
       ],
-      exports: [DEPLOYMENT_CONFIG, ENTITLEMENTS, AUDITOR, STATE_BARRIER],
+      exports: [DEPLOYMENT_CONFIG, ENTITLEMENTS, AUDITOR, STATE_BARRIER, Draining],
     };
   }
 }

@@ -9,6 +9,7 @@ import { GroupsModule } from './groups/groups.module.js';
 import { LicensesModule } from './licenses/licenses.module.js';
 import { LicensesRepository } from './licenses/licenses.repository.js';
 import { MultiOrgModule } from './organizations/multi-org.module.js';
+import { ExternalProvisionersModule } from './provisioners/provisioners.module.js';
 
 /**
  * The enterprise server: the AGPL core with license-backed entitlements and licensed behaviour
@@ -35,6 +36,7 @@ export class EnterpriseModule {
         GroupsModule,
         MultiOrgModule.register(),
         AibridgeModule.register(),
+        ExternalProvisionersModule,
       ],
     };
   }

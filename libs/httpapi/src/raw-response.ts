@@ -20,3 +20,23 @@ export function takeRawResponse(res: unknown): ServerResponse {
   }
   return res as ServerResponse;
 }
+
+/** The Node response under a Fastify reply (or an Express response itself), for its 'close' event. */
+export function nodeResponse(res: unknown): ServerResponse {
+  const r = res as { raw?: ServerResponse };
+  return r.raw ?? (res as ServerResponse);
+}
+
+/**
+ * An AbortSignal that fires when the client goes away before the response is finished, so that
+ * work done only for it (a long poll, an upstream request) stops.
+ */
+export function clientGone(res: unknown): { signal: AbortSignal; release: () => void } {
+  const raw = nodeResponse(res);
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!raw.writableFinished) abort.abort();
+  };
+  raw.once('close', onClose);
+  return { signal: abort.signal, release: () => raw.off('close', onClose) };
+}

@@ -11,6 +11,9 @@ export type JobType = (typeof JOB_TYPES)[number];
 /** The daemon API version this server speaks (Coder's provisionerd API version). */
 export const DAEMON_API_VERSION = '1.18';
 
+/** The build version the daemons of this package report. */
+export const DAEMON_VERSION = '0.1.0';
+
 export interface JobLog {
   /** RFC 3339. */
   created_at: string;
@@ -119,10 +122,15 @@ export interface UpdateJobResponse {
 }
 
 export interface DaemonRegistration {
+  /** Unique in the organization: a daemon registering under a taken name takes that row over. */
   name: string;
   provisioners: ProvisionerType[];
+  /** Must be empty for a daemon with a provisioner key: the key's tags apply. */
   tags: Record<string, string>;
-  version: string;
+  /** The protocol version the daemon speaks (DAEMON_API_VERSION): same major, minor no newer than the server's. */
+  api_version: string;
+  /** The daemon's own build version, shown to operators. */
+  version?: string;
 }
 
 /** What a daemon may ask of coderd once registered; one implementation per transport. */

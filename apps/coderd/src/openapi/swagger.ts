@@ -28,6 +28,7 @@ export function buildOpenApiDocument(app: INestApplication, title = 'Coder API')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Coder API token.' }, 'BearerToken')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A Coder API token, as Anthropic clients send their key (AI Bridge).' }, 'XApiKey')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'Coder-AI-Gateway-Key', description: 'A coderd key of a standalone AI Gateway.' }, 'CoderAIGatewayKey')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'Coder-Provisioner-Daemon-Key', description: 'A provisioner key of an external provisioner daemon.' }, 'ProvisionerKey')
     .build();
   const doc = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { JsonProvisioner } from '#provisioner/json-provisioner.js';
-import { DAEMON_API_VERSION, type AcquiredJob, type DaemonApi } from '#provisioner/protocol.js';
+import { DAEMON_API_VERSION, DAEMON_VERSION, type AcquiredJob, type DaemonApi } from '#provisioner/protocol.js';
 import { JobRunner } from '#provisioner/runner.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -12,8 +12,6 @@ import { DEPLOYMENT_CONFIG } from '../tokens.js';
 import { BUILTIN_KEY_ID, DaemonsRepository, type DaemonIdentity } from './daemons.repository.js';
 import { JobEvents } from './job-events.js';
 import { ProvisionerdService } from './provisionerd.service.js';
-
-const VERSION = '0.1.0';
 
 /**
  * The provisioner daemons that start with the server (CODER_PROVISIONER_DAEMONS, default 3), for
@@ -91,7 +89,7 @@ export class BuiltinDaemonsService implements OnApplicationBootstrap, OnApplicat
             id: randomUUID(),
             ...identity,
             name: `${hostname()}-${this.replicaId.slice(0, 8)}-${index}`,
-            version: VERSION,
+            version: DAEMON_VERSION,
             apiVersion: DAEMON_API_VERSION,
             keyId: BUILTIN_KEY_ID,
             replicaId: this.replicaId,

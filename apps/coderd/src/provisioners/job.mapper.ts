@@ -1,5 +1,6 @@
 import type { JobRow, LogRow } from './jobs.repository.js';
-import type { ProvisionerJob, ProvisionerJobLog } from './jobs.dto.js';
+import type { DaemonRow } from './daemons.repository.js';
+import type { ProvisionerDaemon, ProvisionerJob, ProvisionerJobLog } from './jobs.dto.js';
 
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null || v === '' ? undefined : (v ?? undefined));
 
@@ -40,3 +41,5 @@ export function toProvisionerJob(j: JobWithQueue, meta: { versionName: string; t
 export function toJobLog(l: LogRow): ProvisionerJobLog {
   return { id: l.id, created_at: l.created_at, log_source: l.source, log_level: l.level, stage: l.stage, output: l.output };
 }
+
+export const toProvisionerDaemon = (d: DaemonRow): ProvisionerDaemon => ({ ...d, last_seen_at: d.last_seen_at ?? undefined });

@@ -139,10 +139,11 @@ export class JobsRepository {
   async acquire(daemon: { id: string; organizationId: string; provisioners: ProvisionerType[]; tags: Record<string, string> }): Promise<JobRow | undefined> {
     // TypeORM answers an UPDATE with [rows, count].
     const [rows]: [JobRow[], number] = await this.ds.query(
-      `WITH seen AS (UPDATE provisioner_daemons SET last_seen_at = now() WHERE id = $1),
+      // A daemon whose row is gone (its key was deleted) takes nothing.
+      `WITH seen AS (UPDATE provisioner_daemons SET last_seen_at = now() WHERE id = $1 RETURNING id),
        picked AS (
          SELECT id FROM provisioner_jobs
-         WHERE started_at IS NULL AND completed_at IS NULL AND canceled_at IS NULL
+         WHERE EXISTS (SELECT 1 FROM seen) AND started_at IS NULL AND completed_at IS NULL AND canceled_at IS NULL
            AND organization_id = $2 AND provisioner = ANY($3::provisioner_type[])
            AND provisioner_tagset_contains($4::jsonb, tags)
          ORDER BY created_at

@@ -3,11 +3,10 @@ import type { Actor } from '#httpapi/auth-decorators.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { parseGoDuration } from '../config/duration.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
-import { DaemonsRepository, type DaemonRow } from './daemons.repository.js';
+import { DaemonsRepository } from './daemons.repository.js';
+import { toProvisionerDaemon } from './job.mapper.js';
 import { StrictQuery } from './job-query.js';
 import type { ProvisionerDaemon } from './jobs.dto.js';
-
-const toWire = (d: DaemonRow): ProvisionerDaemon => ({ ...d, last_seen_at: d.last_seen_at ?? undefined });
 
 @Injectable()
 export class ProvisionerDaemonsService {
@@ -29,6 +28,6 @@ export class ProvisionerDaemonsService {
     q.done();
     const org = await this.orgs.resolve(actor, orgParam);
     this.authz.requireRead(actor, { type: 'provisioner_daemon', orgId: org.id });
-    return (await this.daemons.list(org.id, { limit, ids, tags, statuses, includeOffline: offline === true, maxAgeMs })).map(toWire);
+    return (await this.daemons.list(org.id, { limit, ids, tags, statuses, includeOffline: offline === true, maxAgeMs })).map(toProvisionerDaemon);
   }
 }

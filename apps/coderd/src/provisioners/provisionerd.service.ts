@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { badRequest } from '#httpapi/api-error.js';
 import type { AcquiredJob, CompletedJob, FailedJob, UpdateJobRequest, UpdateJobResponse } from '#provisioner/protocol.js';
 import { BuildJobsRepository } from './build-jobs.repository.js';
 import { FilesRepository } from '../files/files.repository.js';
@@ -55,7 +56,7 @@ export class ProvisionerdService {
       if (!job) return;
       if (job.type === 'template_version_import' && done.template_import) await this.completeImport(db, job, done.template_import);
       else if (job.type === 'workspace_build' && done.workspace_build) await this.completeBuild(db, job, done.workspace_build);
-      else throw new Error(`A ${job.type} job cannot complete with ${Object.keys(done).filter((k) => k !== 'job_id').join(', ') || 'no result'}.`);
+      else throw badRequest(`A ${job.type} job cannot complete with ${Object.keys(done).filter((k) => k !== 'job_id').join(', ') || 'no result'}.`);
       await this.jobs.finish(db, job.id, null);
     });
   }

@@ -8,6 +8,7 @@ import { toErrorResponse } from '#httpapi/error-response.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { buildOpenApiDocument, setupSwagger } from '../openapi/swagger.js';
 import { trackInFlightHandlers } from './in-flight.js';
+import { trackUnstartedConnections } from './shutdown.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 /** LLM requests carry whole conversations (and images); the gateway's routes take larger bodies. */
@@ -73,5 +74,6 @@ export async function createApp(root: DynamicModule, config: DeploymentConfig, o
   }
   trackInFlightHandlers(app);
   setupSwagger(app, buildOpenApiDocument(app, opts.title));
+  trackUnstartedConnections(app.getHttpServer());
   return app;
 }

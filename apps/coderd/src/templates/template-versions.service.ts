@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiError, badRequest, conflict, invalidField, notFound } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
+import { mutateTags } from '#provisioner/tags.js';
 import type { RbacObject } from '#rbac/authorizer.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { FilesService, isUuid } from '../files/files.service.js';
@@ -24,17 +25,6 @@ export const versionObject = (v: Pick<TemplateVersionRow, 'template_id' | 'organ
   aclUsers: v.template_user_acl ?? undefined,
   aclGroups: v.template_group_acl ?? undefined,
 });
-
-/** Coder's provisionersdk.MutateTags: scope organization unless "user", whose owner is the caller. */
-export function mutateTags(userId: string, tags: Record<string, string> = {}): Record<string, string> {
-  const out = { ...tags };
-  if (out.scope === 'user') out.owner = userId;
-  else {
-    out.scope = 'organization';
-    out.owner = '';
-  }
-  return out;
-}
 
 const ADJECTIVES = ['brave', 'calm', 'eager', 'fancy', 'gentle', 'happy', 'jolly', 'kind', 'lively', 'nice', 'proud', 'silly', 'witty', 'zealous'];
 const NAMES = ['hopper', 'lovelace', 'turing', 'knuth', 'ritchie', 'thompson', 'hamilton', 'liskov', 'dijkstra', 'torvalds', 'pike', 'kernighan'];

@@ -9,7 +9,7 @@ import type { Subject } from '#rbac/subject.js';
 import type { Transition } from '#provisioner/template-document.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { JobsRepository } from '../provisioners/jobs.repository.js';
-import { mutateTags } from '../templates/template-versions.service.js';
+import { mutateTags } from '#provisioner/tags.js';
 import { TemplateVersionsRepository } from '../templates/template-versions.repository.js';
 import { templateObject } from '../templates/templates.service.js';
 import type { TemplateRow } from '../templates/templates.repository.js';

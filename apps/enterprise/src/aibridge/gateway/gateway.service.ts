@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Dispatcher } from 'undici';
 import { ApiError } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
 import { clientIp, header, type AnyRequest } from '#httpapi/http.js';
-import { takeRawResponse } from '#httpapi/raw-response.js';
+import { nodeResponse, takeRawResponse } from '#httpapi/raw-response.js';
 import { bearerToken } from '#httpapi/token.js';
 import { Authenticator, SIGNED_OUT_MESSAGE } from '#coderd/auth/authenticator.service.js';
 import { AuthzService } from '#coderd/auth/authz.service.js';
@@ -190,7 +189,7 @@ export class GatewayService implements OnApplicationShutdown {
     body: string | undefined,
     observe: (status: number, headers: Dispatcher.ResponseData['headers']) => { push(c: Uint8Array): void; finish(): Observation } | undefined,
   ): Promise<{ observation?: Observation; outcome: Record<string, unknown> }> {
-    const raw = rawNodeResponse(x.res);
+    const raw = nodeResponse(x.res);
     const abort = new AbortController();
     const onClose = () => {
       if (!raw.writableFinished) abort.abort();
@@ -276,11 +275,6 @@ function credentials(req: AnyRequest): { token?: string; rateKey: string } {
 
 export function routeNotSupported(method: string, path: string): ApiError {
   return new ApiError(404, `route not supported: ${method} ${path}`);
-}
-
-function rawNodeResponse(res: unknown): ServerResponse {
-  const r = res as { raw?: ServerResponse };
-  return r.raw ?? (res as ServerResponse);
 }
 
 function queryString(req: AnyRequest): string {
