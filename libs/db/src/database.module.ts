@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { dataSourceOptions } from './db-options.js';
 import { runMigrationsLocked } from './migrate.js';
+import { guardPoolClients } from './pool-errors.js';
 import { Pubsub } from './pubsub.js';
 
 export interface DatabaseModuleOptions {
@@ -34,6 +35,7 @@ export class DatabaseModule {
           useFactory: (): DataSourceOptions => ({ ...dataSourceOptions(opts.url, opts.poolSize), connectTimeoutMS: opts.connectTimeoutMs }) as DataSourceOptions,
           dataSourceFactory: async (options) => {
             const ds = await new DataSource(options!).initialize();
+            guardPoolClients(ds);
             await runMigrationsLocked(ds);
             return ds;
           },
