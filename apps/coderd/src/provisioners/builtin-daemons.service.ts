@@ -80,6 +80,7 @@ export class BuiltinDaemonsService implements OnApplicationBootstrap, OnApplicat
    */
   private async register(index: number): Promise<DaemonIdentity | undefined> {
     while (!this.stop.signal.aborted) {
+      const generation = this.events.postedGeneration;
       try {
         const org = await this.defaultOrg.find();
         if (org) {
@@ -99,6 +100,8 @@ export class BuiltinDaemonsService implements OnApplicationBootstrap, OnApplicat
       } catch (err) {
         this.log.warn(`built-in daemon ${index} could not register: ${String(err)}`);
       }
+      // A job posted while we looked (the first import) means the organization exists now: look again.
+      if (generation !== this.events.postedGeneration) continue;
       await this.events.waitForPosted(this.stop.signal, 5_000);
     }
     return undefined;
