@@ -238,6 +238,11 @@ describe('workspaces', () => {
     expect(page.body.workspaces.map((w: Ws) => w.id)).toEqual(all.body.workspaces.slice(1, 3).map((w: Ws) => w.id));
     const past = await api(server, owner.token).get('/api/v2/workspaces?limit=2&offset=1000');
     expect(past.body).toEqual({ workspaces: [], count: all.body.count });
+    // Past the end with filters that take parameters (the caller, a status) the total still holds.
+    const mine = await api(server, owner.token).get(`/api/v2/workspaces?q=${encodeURIComponent('owner:me status:running')}`);
+    const minePast = await api(server, owner.token).get(`/api/v2/workspaces?q=${encodeURIComponent('owner:me status:running')}&limit=2&offset=1000`);
+    expect(mine.body.count).toBeGreaterThan(0);
+    expect(minePast.body).toEqual({ workspaces: [], count: mine.body.count });
   });
 
   it('finds a workspace by its owner\'s new username once the owner is renamed', async () => {

@@ -1,16 +1,16 @@
 // The daemon protocol over HTTP, for a daemon running outside coderd: the same messages the built-in
 // daemons exchange in-process, authenticated with a provisioner key (docs/provisioners.md).
-import type { AcquiredJob, CompletedJob, DaemonApi, DaemonRegistration, FailedJob, UpdateJobRequest, UpdateJobResponse } from './protocol.js';
-
-export const PROVISIONER_KEY_HEADER = 'Coder-Provisioner-Daemon-Key';
-
-export interface RegisteredDaemon {
-  id: string;
-  organization_id: string;
-  name: string;
-  provisioners: string[];
-  tags: Record<string, string>;
-}
+import {
+  PROVISIONER_KEY_HEADER,
+  type AcquiredJob,
+  type CompletedJob,
+  type DaemonApi,
+  type DaemonRegistration,
+  type FailedJob,
+  type RegisteredDaemon,
+  type UpdateJobRequest,
+  type UpdateJobResponse,
+} from './protocol.js';
 
 export class DaemonHttpError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 // Checks of what an external daemon sends over HTTP (#provisioner/protocol.js), so that a malformed
 // message is a 400 naming the field instead of a failed insert. In-process daemons skip this.
-import { PROVISIONER_TYPES } from './protocol.js';
+import { DAEMON_API_VERSION, PROVISIONER_TYPES } from './protocol.js';
 
 export interface FieldProblem {
   field: string;
@@ -121,6 +121,7 @@ export function checkRegistration(body: unknown): FieldProblem[] {
   c.string(body.name, 'name', { max: 64 });
   if (typeof body.name === 'string' && body.name.trim() === '') c.bad('name', 'Must not be empty.');
   c.array(body.provisioners, 'provisioners', (p, f) => c.oneOf(p, f, PROVISIONER_TYPES), 8);
+  if (Array.isArray(body.provisioners) && body.provisioners.length === 0) c.bad('provisioners', 'At least one provisioner type is required.');
   if (body.tags !== undefined) c.stringMap(body.tags, 'tags');
   c.string(body.api_version, 'api_version', { max: 32 });
   if (body.version !== undefined) c.string(body.version, 'version', { max: 128 });
@@ -171,4 +172,14 @@ export function checkFailed(body: unknown): FieldProblem[] {
   c.string(body.error, 'error', { max: 65_536 });
   if (body.error_code !== undefined) c.string(body.error_code, 'error_code', { max: 64 });
   return c.problems;
+}
+
+/** Coder's rule for a daemon's `api_version`: the same major version, a minor one no newer than the server's. */
+export function incompatibleVersion(version: string): string | undefined {
+  const m = /^(\d+)\.(\d+)$/.exec(version);
+  if (!m) return `"${version}" is not a version of the form MAJOR.MINOR.`;
+  const [major, minor] = DAEMON_API_VERSION.split('.').map(Number);
+  if (Number(m[1]) !== major) return `Major version ${m[1]} is not supported; this server speaks ${DAEMON_API_VERSION}.`;
+  if (Number(m[2]) > minor) return `Minor version ${m[2]} is newer than this server's ${DAEMON_API_VERSION}.`;
+  return undefined;
 }

@@ -133,6 +133,18 @@ export interface DaemonRegistration {
   version?: string;
 }
 
+/** The header with which an external daemon presents its provisioner key, on every request. */
+export const PROVISIONER_KEY_HEADER = 'Coder-Provisioner-Daemon-Key';
+
+/** The answer to a registration: the daemon's row, under the key's organization and tags. */
+export interface RegisteredDaemon {
+  id: string;
+  organization_id: string;
+  name: string;
+  provisioners: ProvisionerType[];
+  tags: Record<string, string>;
+}
+
 /** What a daemon may ask of coderd once registered; one implementation per transport. */
 export interface DaemonApi {
   /** The next job for this daemon, waiting for one until `signal` aborts (then null). */

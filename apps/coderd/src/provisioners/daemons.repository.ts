@@ -115,16 +115,6 @@ export class DaemonsRepository {
     );
   }
 
-  /** A registered daemon as the job queue sees it, if it was registered with that key. */
-  async identity(id: string, keyId: string): Promise<DaemonIdentity | undefined> {
-    const rows: Array<{ id: string; organization_id: string; provisioners: ProvisionerType[]; tags: Record<string, string> }> = await this.ds.query(
-      `SELECT id, organization_id, provisioners::text[] AS provisioners, tags FROM provisioner_daemons WHERE id = $1 AND key_id = $2`,
-      [id, keyId],
-    );
-    const d = rows[0];
-    return d && { id: d.id, organizationId: d.organization_id, provisioners: d.provisioners, tags: d.tags };
-  }
-
   async touch(id: string): Promise<void> {
     await this.ds.query(`UPDATE provisioner_daemons SET last_seen_at = now() WHERE id = $1`, [id]);
   }

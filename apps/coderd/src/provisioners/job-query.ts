@@ -28,10 +28,11 @@ export class StrictQuery {
     return undefined;
   }
 
-  int(name: string, fallback: number): number {
+  int(name: string, fallback: number, max = 2 ** 31 - 1): number {
     const v = this.raw(name);
     if (v === undefined) return fallback;
     if (!/^\d+$/.test(v) || Number(v) > 2 ** 31 - 1) return this.fail(name, `Query param "${name}" must be a valid positive integer`) ?? fallback;
+    if (Number(v) > max) return this.fail(name, `Query param "${name}" must be at most ${max}`) ?? fallback;
     return Number(v);
   }
 

@@ -5,6 +5,7 @@ import type { Actor } from '#httpapi/auth-decorators.js';
 import { UUID_RE, type Pagination } from '#httpapi/pagination.js';
 import type { RbacObject } from '#rbac/authorizer.js';
 import type * as sdk from '#sdk/users.js';
+import { violatedConstraint } from '#db/pg-errors.js';
 import { AUDITOR, type Auditor } from '../audit/auditor.js';
 import { Authenticator } from '../auth/authenticator.service.js';
 import { AuthzService } from '../auth/authz.service.js';
@@ -194,10 +195,9 @@ export class UsersService {
 
 /** A concurrent insert can still win the race; its unique violation is a 409, not a 500. */
 export function mapUniqueViolation(err: unknown): never {
-  const e = err as { driverError?: { code?: string; constraint?: string }; code?: string; constraint?: string };
-  const pg = e.driverError ?? e;
-  if (pg.code === '23505') {
-    const field = pg.constraint?.includes('email') ? 'email' : 'username';
+  const constraint = violatedConstraint(err);
+  if (constraint !== undefined) {
+    const field = constraint.includes('email') ? 'email' : 'username';
     throw new ApiError(409, 'User already exists.', undefined, [{ field, detail: `This ${field} is already in use.` }]);
   }
   throw err;

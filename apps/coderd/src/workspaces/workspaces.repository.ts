@@ -168,26 +168,26 @@ export class WorkspacesRepository {
     const { sql, params, latest } = searchConditions(search, actorId, 2);
     const from = `FROM workspaces w ${latest ? LATEST_BUILD_JOIN : ''}`;
     const where = `(${authorized}) AND ${sql.join(' AND ')}`;
+    const countOf = (conditions: string) => `(SELECT count(*)::int ${from} WHERE ${conditions})`;
     const upTo = page.limit > 0 ? limitOffset(page.limit + page.offset, 0) : '';
     const half = (favorites: boolean) => `(SELECT w.id, ${favorites ? 1 : 0} AS fav, w.latest_build_up AS up, w.owner_sort, lower(w.name) AS name_key
       ${from} WHERE ${where} AND ${favorites ? '' : 'NOT '}(w.favorite AND w.owner_id = $1)
       ORDER BY w.latest_build_up DESC, w.owner_sort, lower(w.name), w.id${upTo})`;
     const order = `m.fav DESC, m.up DESC, m.owner_sort, m.name_key, m.id`;
-    const count = `(SELECT count(*)::int FROM workspaces w ${latest ? LATEST_BUILD_JOIN : ''} WHERE ${where})`;
     // Planning this statement costs more than running it: prepared, it is planned once per connection.
     const rows = await preparedQuery<WorkspaceRow & { total: number }>(
       this.ds,
       `WITH m AS (SELECT * FROM (${half(true)} UNION ALL ${half(false)}) m ORDER BY ${order}${limitOffset(page.limit, page.offset)})
-       SELECT ${WORKSPACE_COLUMNS}, ${BUILD_JSON('lb.id')} AS latest_build, ${count} AS total
+       SELECT ${WORKSPACE_COLUMNS}, ${BUILD_JSON('lb.id')} AS latest_build, ${countOf(where)} AS total
        FROM m JOIN workspaces w ON w.id = m.id ${WORKSPACE_JOINS}
        LEFT JOIN LATERAL (SELECT b.id FROM workspace_builds b WHERE b.workspace_id = w.id ORDER BY b.build_number DESC LIMIT 1) lb ON true
        ORDER BY ${order}`,
       [actorId, ...params],
     );
     if (rows.length > 0 || page.offset === 0) return { rows, count: rows[0]?.total ?? 0 };
-    // A page past the end still tells the total, as Coder's does.
-    // ($1, the caller, is only used by the page: typed here so the same parameters fit.)
-    const counted: Array<{ n: number }> = await this.ds.query(`SELECT ${count} AS n, $1::uuid AS caller`, [actorId, ...params]);
+    // A page past the end still tells the total, as Coder's does (the conditions numbered from $1 here).
+    const alone = searchConditions(search, actorId, 1);
+    const counted: Array<{ n: number }> = await this.ds.query(`SELECT ${countOf(`(${authorized}) AND ${alone.sql.join(' AND ')}`)} AS n`, alone.params);
     return { rows, count: counted[0].n };
   }
 

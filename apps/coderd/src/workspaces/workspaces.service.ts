@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiError, badRequest, conflict, forbidden, invalidField, notFound } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
+import { isUniqueViolation } from '#db/pg-errors.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { isUuid } from '../files/files.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
@@ -20,7 +21,6 @@ import { WORKSPACE_FILTER_COLUMNS, WorkspacesRepository, type WorkspaceRow } fro
 
 /** Names Coder keeps for its own routes (`/@user/new`, `/create`). */
 const RESERVED_NAMES = new Set(['new', 'create']);
-const UNIQUE_VIOLATION = '23505';
 
 /** A valid schedule, its next start, or a 400 naming the field. */
 export function scheduleOrThrow(field: string, spec: string | undefined | null, now = new Date()): { spec: string | null; nextStartAt: Date | null } {
@@ -96,7 +96,7 @@ export class WorkspacesService {
       });
     } catch (err) {
       // Two creations of one name at once: the unique index decides, and the loser hears 409.
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw nameTaken(req.name);
+      if (isUniqueViolation(err)) throw nameTaken(req.name);
       throw err;
     }
     return toWorkspace((await this.workspaces.find(target.id))!);
@@ -134,7 +134,7 @@ export class WorkspacesService {
         await this.workspaces.rename(w.id, name);
       });
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw nameTaken(name);
+      if (isUniqueViolation(err)) throw nameTaken(name);
       throw err;
     }
   }

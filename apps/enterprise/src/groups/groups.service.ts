@@ -12,6 +12,7 @@ import type { ReducedUser } from '#coderd/users/users.dto.js';
 import { UsersRepository } from '#coderd/users/users.repository.js';
 import { userObject } from '#coderd/users/users.service.js';
 import { toReducedUser } from '#coderd/users/user.mapper.js';
+import { isUniqueViolation } from '#db/pg-errors.js';
 import { toGroup } from './group.mapper.js';
 import type { CreateGroupRequest, Group, PatchGroupRequest } from './groups.dto.js';
 import {
@@ -143,9 +144,8 @@ export class GroupsService {
         return this.groups.removeMembers(group.id, remove, db);
       })
       .catch((err: unknown) => {
-        const e = err as { driverError?: { code?: string; constraint?: string } };
-        if (e.driverError?.code === '23505' && e.driverError.constraint === 'groups_name_organization_id_key') throw nameTaken(name ?? '');
-        if (e.driverError?.code === '23505') throw addedTwice(add);
+        if (isUniqueViolation(err, 'groups_name_organization_id_key')) throw nameTaken(name ?? '');
+        if (isUniqueViolation(err)) throw addedTwice(add);
         throw err;
       });
     // Members' subjects carry their groups: refresh them now, not when their cache expires.
@@ -265,7 +265,7 @@ const addedTwice = (ids: string[]) =>
 
 function onDuplicateName(name: string) {
   return (err: unknown): never => {
-    if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') throw nameTaken(name);
+    if (isUniqueViolation(err)) throw nameTaken(name);
     throw err;
   };
 }

@@ -6,6 +6,7 @@ import { ENTITLEMENTS } from '#entitlements/provider.js';
 import { decodeLicenseUnverified, LicenseError, verifyLicense } from '#entitlements/verify.js';
 import { AUDITOR, type Auditor } from '#coderd/audit/auditor.js';
 import { DeploymentService } from '#coderd/meta/deployment.service.js';
+import { isUniqueViolation } from '#db/pg-errors.js';
 import { LicenseEntitlements } from '../entitlements/license-entitlements.service.js';
 import type { License } from './licenses.dto.js';
 import { LicensesRepository, type LicenseRow } from './licenses.repository.js';
@@ -41,7 +42,7 @@ export class LicensesService {
     }
     const uuid = typeof claims.jti === 'string' && /^[0-9a-f-]{36}$/i.test(claims.jti) ? claims.jti : randomUUID();
     const row = await this.licenses.insert(jwt.trim(), new Date((claims.exp ?? 0) * 1000), uuid).catch((err: unknown) => {
-      if ((err as { code?: string }).code === '23505') throw new ApiError(409, 'This license has already been added.');
+      if (isUniqueViolation(err)) throw new ApiError(409, 'This license has already been added.');
       throw err;
     });
     await this.entitlements.announce('add');

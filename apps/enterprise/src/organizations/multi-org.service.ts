@@ -9,6 +9,7 @@ import { AuthzService } from '#coderd/auth/authz.service.js';
 import { toOrganization } from '#coderd/organizations/organization.mapper.js';
 import type { OrganizationRow } from '#coderd/organizations/organizations.repository.js';
 import { orgObject, OrganizationsService } from '#coderd/organizations/organizations.service.js';
+import { isUniqueViolation } from '#db/pg-errors.js';
 import type { CreateOrganizationRequest, UpdateOrganizationRequest } from './multi-org.dto.js';
 import { MultiOrgRepository, type OrganizationLeftovers } from './multi-org.repository.js';
 
@@ -96,7 +97,7 @@ function notEmpty(left: OrganizationLeftovers) {
 
 function onUniqueViolation(error: () => Error) {
   return (err: unknown): never => {
-    if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') throw error();
+    if (isUniqueViolation(err)) throw error();
     throw err;
   };
 }

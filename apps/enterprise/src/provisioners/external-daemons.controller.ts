@@ -1,28 +1,16 @@
 import { Body, Controller, Param, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireFeature } from '#entitlements/require-feature.js';
-import { badRequest } from '#httpapi/api-error.js';
 import { SelfAuthenticated } from '#httpapi/auth-decorators.js';
 import { Endpoint } from '#httpapi/endpoint.js';
-import { header, queryParam, setStatus, type AnyRequest, type AnyResponse } from '#httpapi/http.js';
+import { header, setStatus, type AnyRequest, type AnyResponse } from '#httpapi/http.js';
 import { clientGone } from '#httpapi/raw-response.js';
-import type { AcquiredJob, UpdateJobResponse } from '#provisioner/protocol.js';
-import type { RegisteredDaemon } from '#provisioner/http-daemon-api.js';
+import { PROVISIONER_KEY_HEADER, type AcquiredJob, type RegisteredDaemon, type UpdateJobResponse } from '#provisioner/protocol.js';
 import { ACQUIRE_WAIT_DEFAULT_MS, ACQUIRE_WAIT_MAX_MS, ExternalDaemonsService } from './external-daemons.service.js';
-import { PROVISIONER_KEY_HEADER, ProvisionerKeysService } from './provisioner-keys.service.js';
+import { ProvisionerKeysService } from './provisioner-keys.service.js';
 
 const PROTOCOL = 'A message of the provisioner daemon protocol (docs/provisioners.md).';
 const MESSAGE = { schema: { type: 'object', description: PROTOCOL } };
-
-function waitMs(req: AnyRequest): number {
-  const raw = queryParam(req, 'wait_ms');
-  if (raw === undefined) return ACQUIRE_WAIT_DEFAULT_MS;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n > ACQUIRE_WAIT_MAX_MS) {
-    throw badRequest('Invalid query parameters.', undefined, [{ field: 'wait_ms', detail: `Must be an integer from 0 to ${ACQUIRE_WAIT_MAX_MS}.` }]);
-  }
-  return n;
-}
 
 /**
  * The daemon protocol over HTTP for external provisioner daemons, authenticated on every request
@@ -61,11 +49,10 @@ export class ExternalDaemonsController {
     responseSchema: MESSAGE.schema,
   })
   async acquire(@Req() req: AnyRequest, @Param('daemon') daemon: string, @Res({ passthrough: true }) res: AnyResponse): Promise<AcquiredJob | undefined> {
-    const wait = waitMs(req);
-    const key = await this.key(req);
+    const identity = await this.daemon(req, daemon);
     const gone = clientGone(res);
     try {
-      const job = await this.daemons.acquire(key, daemon, wait, gone.signal);
+      const job = await this.daemons.acquire(identity, (req.query ?? {}) as Record<string, unknown>, gone.signal);
       if (!job) setStatus(res, 204);
       return job ?? undefined;
     } finally {
@@ -83,24 +70,29 @@ export class ExternalDaemonsController {
     responseSchema: MESSAGE.schema,
   })
   async update(@Req() req: AnyRequest, @Param('daemon') daemon: string, @Body() body: unknown): Promise<UpdateJobResponse> {
-    return this.daemons.update(await this.key(req), daemon, body);
+    return this.daemons.update(await this.daemon(req, daemon), body);
   }
 
   @ApiParam({ name: 'daemon', format: 'uuid' })
   @ApiBody(MESSAGE)
   @Endpoint('POST', ':daemon/complete', { id: 'completeProvisionerJob', summary: 'Complete provisioner job', status: 204 })
   async complete(@Req() req: AnyRequest, @Param('daemon') daemon: string, @Body() body: unknown): Promise<void> {
-    await this.daemons.complete(await this.key(req), daemon, body);
+    await this.daemons.complete(await this.daemon(req, daemon), body);
   }
 
   @ApiParam({ name: 'daemon', format: 'uuid' })
   @ApiBody(MESSAGE)
   @Endpoint('POST', ':daemon/fail', { id: 'failProvisionerJob', summary: 'Fail provisioner job', status: 204 })
   async fail(@Req() req: AnyRequest, @Param('daemon') daemon: string, @Body() body: unknown): Promise<void> {
-    await this.daemons.fail(await this.key(req), daemon, body);
+    await this.daemons.fail(await this.daemon(req, daemon), body);
   }
 
   private key(req: AnyRequest) {
     return this.keys.authenticate(header(req, PROVISIONER_KEY_HEADER));
+  }
+
+  /** The key and the daemon it registered, in one lookup. */
+  private daemon(req: AnyRequest, id: string) {
+    return this.keys.daemon(header(req, PROVISIONER_KEY_HEADER), id);
   }
 }

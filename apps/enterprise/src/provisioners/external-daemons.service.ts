@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { ApiError, badRequest, notFound } from '#httpapi/api-error.js';
-import { UUID_RE } from '#httpapi/pagination.js';
-import { checkCompleted, checkFailed, checkRegistration, checkUpdate, type FieldProblem } from '#provisioner/protocol-check.js';
-import { DAEMON_API_VERSION, type AcquiredJob, type CompletedJob, type DaemonRegistration, type FailedJob, type UpdateJobRequest, type UpdateJobResponse } from '#provisioner/protocol.js';
+import { ApiError, badRequest } from '#httpapi/api-error.js';
+import { checkCompleted, checkFailed, checkRegistration, checkUpdate, incompatibleVersion, type FieldProblem } from '#provisioner/protocol-check.js';
+import type { AcquiredJob, CompletedJob, DaemonRegistration, FailedJob, RegisteredDaemon, UpdateJobRequest, UpdateJobResponse } from '#provisioner/protocol.js';
 import { mutateTags } from '#provisioner/tags.js';
-import type { RegisteredDaemon } from '#provisioner/http-daemon-api.js';
 import { MetricsService } from '#coderd/metrics/metrics.service.js';
 import { Draining } from '#coderd/server/draining.js';
 import { DaemonsRepository, type DaemonIdentity } from '#coderd/provisioners/daemons.repository.js';
+import { StrictQuery } from '#coderd/provisioners/job-query.js';
 import { ProvisionerdService } from '#coderd/provisioners/provisionerd.service.js';
 import type { ProvisionerKeyRow } from './provisioner-keys.repository.js';
 
@@ -64,7 +63,6 @@ export class ExternalDaemonsService {
       const versionProblem = incompatibleVersion(reg.api_version);
       if (versionProblem) throw badRequest('Incompatible or unparsable version', undefined, [{ field: 'api_version', detail: versionProblem }]);
       const provisioners = [...new Set(reg.provisioners)];
-      if (provisioners.length === 0) throw invalid([{ field: 'provisioners', detail: 'At least one provisioner type is required.' }]);
       const tags = mutateTags('', key.tags);
       const id = await this.daemons.upsert({
         id: randomUUID(),
@@ -81,10 +79,15 @@ export class ExternalDaemonsService {
     });
   }
 
-  /** Waits up to `waitMs` for a job; null when none came (or the daemon went away). */
-  async acquire(key: ProvisionerKeyRow, daemonId: string, waitMs: number, gone: AbortSignal): Promise<AcquiredJob | null> {
+  /**
+   * Waits up to `wait_ms` (query) for a job; null when none came, the daemon went away or the
+   * server began to stop.
+   */
+  async acquire(daemon: DaemonIdentity, query: Record<string, unknown>, gone: AbortSignal): Promise<AcquiredJob | null> {
     return this.counted('acquire', async () => {
-      const daemon = await this.identity(key, daemonId);
+      const q = new StrictQuery(query, ['wait_ms']);
+      const waitMs = q.int('wait_ms', ACQUIRE_WAIT_DEFAULT_MS, ACQUIRE_WAIT_MAX_MS);
+      q.done();
       this.waiting.inc();
       try {
         return await this.provisionerd.acquire(daemon, AbortSignal.any([gone, this.draining.signal, AbortSignal.timeout(waitMs)]));
@@ -94,35 +97,28 @@ export class ExternalDaemonsService {
     });
   }
 
-  async update(key: ProvisionerKeyRow, daemonId: string, body: unknown): Promise<UpdateJobResponse> {
+  async update(daemon: DaemonIdentity, body: unknown): Promise<UpdateJobResponse> {
     return this.counted('update', async () => {
       const problems = checkUpdate(body);
       if (problems.length) throw invalid(problems);
-      return this.provisionerd.update(await this.identity(key, daemonId), body as UpdateJobRequest);
+      return this.provisionerd.update(daemon, body as UpdateJobRequest);
     });
   }
 
-  async complete(key: ProvisionerKeyRow, daemonId: string, body: unknown): Promise<void> {
+  async complete(daemon: DaemonIdentity, body: unknown): Promise<void> {
     return this.counted('complete', async () => {
       const problems = checkCompleted(body);
       if (problems.length) throw invalid(problems);
-      await this.provisionerd.complete(await this.identity(key, daemonId), body as CompletedJob);
+      await this.provisionerd.complete(daemon, body as CompletedJob);
     });
   }
 
-  async fail(key: ProvisionerKeyRow, daemonId: string, body: unknown): Promise<void> {
+  async fail(daemon: DaemonIdentity, body: unknown): Promise<void> {
     return this.counted('fail', async () => {
       const problems = checkFailed(body);
       if (problems.length) throw invalid(problems);
-      await this.provisionerd.fail(await this.identity(key, daemonId), body as FailedJob);
+      await this.provisionerd.fail(daemon, body as FailedJob);
     });
-  }
-
-  /** The daemon row registered with this key; gone (its key deleted and re-created, say) is 404: register again. */
-  private async identity(key: ProvisionerKeyRow, daemonId: string): Promise<DaemonIdentity> {
-    const daemon = UUID_RE.test(daemonId) ? await this.daemons.identity(daemonId, key.id) : undefined;
-    if (!daemon) throw notFound('No provisioner daemon with this id is registered with this key; register again.');
-    return daemon;
   }
 
   private async counted<T>(call: string, fn: () => Promise<T>): Promise<T> {
@@ -135,14 +131,4 @@ export class ExternalDaemonsService {
       throw err;
     }
   }
-}
-
-/** Coder's rule: the same major version, and a minor version no newer than the server's. */
-export function incompatibleVersion(version: string): string | undefined {
-  const m = /^(\d+)\.(\d+)$/.exec(version);
-  if (!m) return `"${version}" is not a version of the form MAJOR.MINOR.`;
-  const [major, minor] = DAEMON_API_VERSION.split('.').map(Number);
-  if (Number(m[1]) !== major) return `Major version ${m[1]} is not supported; this server speaks ${DAEMON_API_VERSION}.`;
-  if (Number(m[2]) > minor) return `Minor version ${m[2]} is newer than this server's ${DAEMON_API_VERSION}.`;
-  return undefined;
 }

@@ -5,7 +5,8 @@ import { Authenticated, CurrentActor, SelfAuthenticated, type Actor } from '#htt
 import { Endpoint } from '#httpapi/endpoint.js';
 import { header, type AnyRequest } from '#httpapi/http.js';
 import { CreateProvisionerKeyRequest, CreateProvisionerKeyResponse, ProvisionerKey, ProvisionerKeyDaemons } from './provisioner-keys.dto.js';
-import { PROVISIONER_KEY_HEADER, ProvisionerKeysService, toProvisionerKey } from './provisioner-keys.service.js';
+import { PROVISIONER_KEY_HEADER } from '#provisioner/protocol.js';
+import { ProvisionerKeysService, toProvisionerKey } from './provisioner-keys.service.js';
 
 /** Managing an organization's provisioner keys. */
 @ApiTags('Enterprise')

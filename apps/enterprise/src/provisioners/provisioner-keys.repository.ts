@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { isoTimestamp } from '#db/sql.js';
+import type { ProvisionerType } from '#provisioner/protocol.js';
+import type { DaemonIdentity } from '#coderd/provisioners/daemons.repository.js';
 
 /** A provisioner key without its hash; created_at is RFC 3339 text. */
 export interface ProvisionerKeyRow {
@@ -53,6 +55,22 @@ export class ProvisionerKeysRepository {
   async bySecretHash(hashed: Buffer): Promise<ProvisionerKeyRow | undefined> {
     const rows: ProvisionerKeyRow[] = await this.ds.query(`SELECT ${COLUMNS} FROM provisioner_keys WHERE hashed_secret = $1 AND ${NOT_RESERVED}`, [hashed]);
     return rows[0];
+  }
+
+  /**
+   * One round trip per message of an external daemon: the key whose secret hashes to `hashed`, and
+   * the daemon `daemonId` if it registered with that key (null otherwise, or for no id).
+   */
+  async daemonOfKey(hashed: Buffer, daemonId: string | null): Promise<{ daemon: DaemonIdentity | null } | undefined> {
+    const rows: Array<{ id: string | null; organization_id: string; provisioners: ProvisionerType[]; tags: Record<string, string> }> = await this.ds.query(
+      `SELECT d.id, d.organization_id, d.provisioners::text[] AS provisioners, d.tags
+       FROM provisioner_keys k LEFT JOIN provisioner_daemons d ON d.key_id = k.id AND d.id = $2::uuid
+       WHERE k.hashed_secret = $1 AND ${NOT_RESERVED.replace('hashed_secret', 'k.hashed_secret')}`,
+      [hashed, daemonId],
+    );
+    if (rows.length === 0) return undefined;
+    const d = rows[0];
+    return { daemon: d.id ? { id: d.id, organizationId: d.organization_id, provisioners: d.provisioners, tags: d.tags } : null };
   }
 
   /** Deletes the key; its daemons go with it (ON DELETE CASCADE). */

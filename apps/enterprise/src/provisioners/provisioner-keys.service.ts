@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError, badRequest, conflict, notFound } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
+import { UUID_RE } from '#httpapi/pagination.js';
+import { PROVISIONER_KEY_HEADER } from '#provisioner/protocol.js';
 import { hashSecret, randomString } from '#coderd/apikeys/api-key-secret.js';
 import { AUDITOR, type Auditor } from '#coderd/audit/auditor.js';
 import { AuthzService } from '#coderd/auth/authz.service.js';
 import { OrganizationsService } from '#coderd/organizations/organizations.service.js';
-import { DaemonsRepository, RESERVED_KEY_NAMES, USER_AUTH_KEY_ID } from '#coderd/provisioners/daemons.repository.js';
+import { DaemonsRepository, RESERVED_KEY_NAMES, USER_AUTH_KEY_ID, type DaemonIdentity } from '#coderd/provisioners/daemons.repository.js';
 import { toProvisionerDaemon } from '#coderd/provisioners/job.mapper.js';
+import { isUniqueViolation } from '#db/pg-errors.js';
 import type { CreateProvisionerKeyRequest, CreateProvisionerKeyResponse, ProvisionerKey, ProvisionerKeyDaemons } from './provisioner-keys.dto.js';
 import { KEY_NAME_INDEX, ProvisionerKeysRepository, type ProvisionerKeyRow } from './provisioner-keys.repository.js';
 
-export const PROVISIONER_KEY_HEADER = 'Coder-Provisioner-Daemon-Key';
 /** Coder's provisionerkey secret length. */
 export const KEY_SECRET_LENGTH = 43;
 const NAME_MAX = 64;
@@ -21,7 +23,6 @@ const DAEMONS_PER_ORGANIZATION = 10_000;
 
 const invalidName = (message: string) => badRequest(message, undefined, [{ field: 'name', detail: message }]);
 const isReserved = (name: string) => RESERVED_NAMES.some((r) => r.toLowerCase() === name.toLowerCase());
-const pgError = (err: unknown) => (err as { driverError?: { code?: string; constraint?: string } }).driverError;
 
 export const toProvisionerKey = (r: ProvisionerKeyRow): ProvisionerKey => ({
   id: r.id,
@@ -59,8 +60,7 @@ export class ProvisionerKeysService {
     const row = await this.keys
       .insert({ id: randomUUID(), organizationId: org.id, name, hashedSecret: hashSecret(secret), tags })
       .catch((err: unknown) => {
-        const e = pgError(err);
-        if (e?.code === '23505' && e.constraint === KEY_NAME_INDEX) throw conflict(`Provisioner key with name '${name}' already exists in organization`);
+        if (isUniqueViolation(err, KEY_NAME_INDEX)) throw conflict(`Provisioner key with name '${name}' already exists in organization`);
         throw err;
       });
     this.audit(actor, 'create', row);
@@ -109,16 +109,34 @@ export class ProvisionerKeysService {
    * request (one indexed lookup), so a deleted key stops working at once on every replica.
    */
   async authenticate(presented: string | undefined): Promise<ProvisionerKeyRow> {
-    if (!presented) throw new ApiError(401, 'provisioner daemon key required', `Set the "${PROVISIONER_KEY_HEADER}" header.`);
-    if (presented.length !== KEY_SECRET_LENGTH) throw new ApiError(401, 'provisioner daemon key invalid');
-    const key = await this.keys.bySecretHash(hashSecret(presented));
-    if (!key) throw new ApiError(401, 'provisioner daemon key invalid');
+    const key = await this.keys.bySecretHash(secretHash(presented));
+    if (!key) throw invalidKey();
     return key;
+  }
+
+  /**
+   * The daemon a message of the daemon protocol comes from: it must have registered with the key
+   * presented (401 for a bad key, 404 for a daemon of another key or none: register again).
+   */
+  async daemon(presented: string | undefined, daemonId: string): Promise<DaemonIdentity> {
+    const found = await this.keys.daemonOfKey(secretHash(presented), UUID_RE.test(daemonId) ? daemonId : null);
+    if (!found) throw invalidKey();
+    if (!found.daemon) throw notFound('No provisioner daemon with this id is registered with this key; register again.');
+    return found.daemon;
   }
 
   private audit(actor: Actor, action: 'create' | 'delete', row: ProvisionerKeyRow): void {
     this.auditor.record({ action, resource_type: 'provisioner_key', resource_id: row.id, resource_target: row.name, user_id: actor.userId });
   }
+}
+
+const invalidKey = () => new ApiError(401, 'provisioner daemon key invalid');
+
+/** The sha256 a presented key is looked up by; a missing or malformed key is refused before any query. */
+function secretHash(presented: string | undefined): Buffer {
+  if (!presented) throw new ApiError(401, 'provisioner daemon key required', `Set the "${PROVISIONER_KEY_HEADER}" header.`);
+  if (presented.length !== KEY_SECRET_LENGTH) throw invalidKey();
+  return hashSecret(presented);
 }
 
 /** Tags must be an object of strings; each bad value gets its own validation. */

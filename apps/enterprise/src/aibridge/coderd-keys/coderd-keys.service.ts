@@ -6,6 +6,7 @@ import { UUID_RE } from '#httpapi/pagination.js';
 import type { RbacObject } from '#rbac/authorizer.js';
 import { AUDITOR, type Auditor } from '#coderd/audit/auditor.js';
 import { AuthzService } from '#coderd/auth/authz.service.js';
+import { isUniqueViolation } from '#db/pg-errors.js';
 import { coderdKeyMatches, insertWithFreshKeys, parseCoderdKey } from './coderd-key-secret.js';
 import type { AIGatewayCoderdKey, CreateAIGatewayCoderdKeyRequest, CreateAIGatewayCoderdKeyResponse } from './coderd-keys.dto.js';
 import { CODERD_KEY_CONSTRAINTS, CoderdKeysRepository, type CoderdKeyRow } from './coderd-keys.repository.js';
@@ -23,10 +24,8 @@ const nameTaken = () => badRequest('Key name must be unique.', undefined, [{ fie
 const noKey = () => new ApiError(401, 'No AI Gateway key provided.', `Set the "${CODERD_KEY_HEADER}" header.`);
 const invalidKey = () => new ApiError(401, 'Invalid AI Gateway key.');
 
-const pgError = (err: unknown) => (err as { driverError?: { code?: string; constraint?: string } }).driverError;
 const isSecretCollision = (err: unknown) => {
-  const e = pgError(err);
-  return e?.code === '23505' && (e.constraint === CODERD_KEY_CONSTRAINTS.secretPrefix || e.constraint === CODERD_KEY_CONSTRAINTS.hashedSecret);
+  return isUniqueViolation(err, CODERD_KEY_CONSTRAINTS.secretPrefix) || isUniqueViolation(err, CODERD_KEY_CONSTRAINTS.hashedSecret);
 };
 
 const toKey = (r: CoderdKeyRow): AIGatewayCoderdKey => ({
@@ -59,8 +58,8 @@ export class CoderdKeysService {
       isSecretCollision,
     ).catch((err: unknown) => {
       // A concurrent create of the same name, or (never, after the check above) the name CHECK.
-      const e = pgError(err);
-      if (e?.code === '23505' && e.constraint === CODERD_KEY_CONSTRAINTS.name) throw nameTaken();
+      if (isUniqueViolation(err, CODERD_KEY_CONSTRAINTS.name)) throw nameTaken();
+      const e = (err as { driverError?: { code?: string; constraint?: string } }).driverError;
       if (e?.code === '23514' && e.constraint === CODERD_KEY_CONSTRAINTS.nameCheck) throw invalidName();
       throw err;
     });

@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import { ApiError } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
 import { clientIp, header, type AnyRequest } from '#httpapi/http.js';
-import { nodeResponse, takeRawResponse } from '#httpapi/raw-response.js';
+import { clientGone, takeRawResponse } from '#httpapi/raw-response.js';
 import { bearerToken } from '#httpapi/token.js';
 import { Authenticator, SIGNED_OUT_MESSAGE } from '#coderd/auth/authenticator.service.js';
 import { AuthzService } from '#coderd/auth/authz.service.js';
@@ -189,19 +189,14 @@ export class GatewayService implements OnApplicationShutdown {
     body: string | undefined,
     observe: (status: number, headers: Dispatcher.ResponseData['headers']) => { push(c: Uint8Array): void; finish(): Observation } | undefined,
   ): Promise<{ observation?: Observation; outcome: Record<string, unknown> }> {
-    const raw = nodeResponse(x.res);
-    const abort = new AbortController();
-    const onClose = () => {
-      if (!raw.writableFinished) abort.abort();
-    };
-    raw.once('close', onClose);
+    const gone = clientGone(x.res);
     const url = upstreamUrl(x.provider, x.path, queryString(x.req));
     let upstream: Dispatcher.ResponseData;
     try {
-      upstream = await this.upstream.send(url, x.method, upstreamHeaders(x.req.headers, x.provider, body !== undefined), body, abort.signal);
+      upstream = await this.upstream.send(url, x.method, upstreamHeaders(x.req.headers, x.provider, body !== undefined), body, gone.signal);
     } catch (err) {
-      raw.off('close', onClose);
-      if (abort.signal.aborted) {
+      gone.release();
+      if (gone.signal.aborted) {
         // Nobody is listening any more; release the response without answering.
         takeRawResponse(x.res).destroy();
         return { outcome: { client_aborted: true } };
@@ -214,7 +209,7 @@ export class GatewayService implements OnApplicationShutdown {
     const headers = clientHeaders(upstream.headers);
     const outcome: Record<string, unknown> = {};
     const write = async (chunk: Uint8Array) => {
-      if (!out.write(chunk)) await once(out, 'drain', { signal: abort.signal });
+      if (!out.write(chunk)) await once(out, 'drain', { signal: gone.signal });
     };
     try {
       const chunks = upstream.body as AsyncIterable<Uint8Array>;
@@ -247,12 +242,12 @@ export class GatewayService implements OnApplicationShutdown {
       }
     } catch (err) {
       // Mid-stream: the status line is gone, so the only signal left is ending the response early.
-      if (abort.signal.aborted) outcome.client_aborted = true;
+      if (gone.signal.aborted) outcome.client_aborted = true;
       else outcome.upstream_error = errorText(err);
       upstream.body.destroy();
       out.destroy();
     } finally {
-      raw.off('close', onClose);
+      gone.release();
     }
     return { observation: observer?.finish(), outcome };
   }
