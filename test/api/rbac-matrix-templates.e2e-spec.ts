@@ -94,6 +94,19 @@ const ROUTES: RouteCase<World, Target>[] = [
     expect: row('2xx', '403', '2xx', '403', '403', '403', '404', '401'),
   },
   {
+    route: 'PATCH /templates/{t} (settings)',
+    arrange: template,
+    request: (_w, t) => ({ method: 'patch', path: `/api/v2/templates/${t.templateId}`, body: { description: `changed ${t.templateId}` } }),
+    happened: (w, t) => one(w, 'SELECT 1 FROM templates WHERE id = $1 AND description = $2', [t.templateId, `changed ${t.templateId}`]),
+    expect: row('2xx', '403', '2xx', '403', '403', '403', '404', '401'),
+  },
+  {
+    route: 'GET /templateversions/{shared active version}/variables',
+    arrange: sharedTemplate,
+    request: (_w, t) => ({ method: 'get', path: `/api/v2/templateversions/${t.versionId}/variables` }),
+    expect: row('2xx', '2xx', '2xx', '2xx', '2xx', '2xx', '404', '401'),
+  },
+  {
     route: 'DELETE /templates/{t}',
     arrange: template,
     request: (_w, t) => ({ method: 'delete', path: `/api/v2/templates/${t.templateId}` }),

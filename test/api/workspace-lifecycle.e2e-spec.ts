@@ -68,8 +68,20 @@ describe('workspace lifecycle executor', () => {
     expect(moved).toBe(next + 24 * HOUR);
   });
 
+  /**
+   * Failure and dormancy TTLs are licensed settings (advanced_template_scheduling, tested through the
+   * API in the enterprise template settings spec); the executor acts on what is stored, so this spec
+   * stores them directly. Values in milliseconds; columns in nanoseconds.
+   */
+  const storeSchedule = async (templateId: string, ms: Partial<Record<'failure_ttl' | 'time_til_dormant' | 'time_til_dormant_autodelete', number>>) => {
+    for (const [column, value] of Object.entries(ms)) {
+      await server.sql(`UPDATE templates SET ${column} = $2::bigint * 1000000 WHERE id = $1`, [templateId, value]);
+    }
+  };
+
   it('stops a start that failed, once the template\'s failure TTL has passed', async () => {
-    const t = await createTemplate(server, owner.token, owner.orgId, 'flaky', FAILS_TO_START, { failure_ttl_ms: HOUR });
+    const t = await createTemplate(server, owner.token, owner.orgId, 'flaky', FAILS_TO_START);
+    await storeSchedule(t.id, { failure_ttl: HOUR });
     const ws = await workspace('fails', t.id);
     expect((await latest(ws.id)).status).toBe('failed');
     expect(await executor.pass(at(HOUR / 2))).toBe(0);
@@ -78,7 +90,8 @@ describe('workspace lifecycle executor', () => {
   });
 
   it('makes an unused workspace dormant (stopping it), then deletes it after the autodelete delay', async () => {
-    const t = await createTemplate(server, owner.token, owner.orgId, 'dormancy', DOC, { dormant_ttl_ms: 24 * HOUR, delete_ttl_ms: 48 * HOUR });
+    const t = await createTemplate(server, owner.token, owner.orgId, 'dormancy', DOC);
+    await storeSchedule(t.id, { time_til_dormant: 24 * HOUR, time_til_dormant_autodelete: 48 * HOUR });
     const ws = await workspace('sleepy', t.id);
     await executor.pass(at(25 * HOUR));
     expect(await latest(ws.id)).toMatchObject({ transition: 'stop', reason: 'dormancy', status: 'stopped' });

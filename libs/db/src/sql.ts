@@ -17,3 +17,8 @@ export function limitOffset(limit: number, offset: number): string {
   }
   return `${limit > 0 ? ` LIMIT ${limit}` : ''}${offset > 0 ? ` OFFSET ${offset}` : ''}`;
 }
+
+/** An ILIKE pattern matching values that contain `s` literally (its `%`, `_` and `\` escaped). */
+export function containsPattern(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -2,12 +2,13 @@
 // place of Terraform. Stages log what the document says, fail where it says, or wait until cancelled.
 import { randomUUID } from 'node:crypto';
 import { readTarFile } from './archive.js';
-import type { ProvisionedResource } from './protocol.js';
+import type { ProvisionedResource, ResolvedVariable, VariableValue } from './protocol.js';
 import {
   ProvisionerCanceledError,
   ProvisionerError,
   type BuildRequest,
   type BuildResult,
+  type ImportRequest,
   type ImportResult,
   type Provisioner,
   type ProvisionerSession,
@@ -21,6 +22,8 @@ import {
   type StageDecl,
   type TemplateDocument,
   type Transition,
+  type VariableDecl,
+  variableValueProblem,
 } from './template-document.js';
 
 /** What the built-in provisioner keeps as a build's state: the resources that exist after it. */
@@ -33,16 +36,23 @@ interface JsonState {
 const APPLY_STAGE = { start: 'Starting workspace', stop: 'Stopping workspace', delete: 'Destroying workspace' } as const;
 
 export class JsonProvisioner implements Provisioner {
-  async importTemplate(source: Uint8Array, session: ProvisionerSession): Promise<ImportResult> {
+  async importTemplate(source: Uint8Array, request: ImportRequest, session: ProvisionerSession): Promise<ImportResult> {
     session.log('info', 'Parse', `Reading ${TEMPLATE_DOCUMENT_FILE}`);
     const doc = this.document(source);
     await this.stage(doc.outcomes.import.parse, 'Parse', session);
+    const { variables, ignored } = resolveVariables(doc.variables, request.variables);
+    for (const name of ignored) session.log('warn', 'Parse', `Value for undeclared variable "${name}" ignored.`);
     await this.stage(doc.outcomes.import.plan, 'Detecting persistent resources', session);
-    const context = { workspace: { id: '', name: '', owner: '', owner_id: '' }, parameters: new Map<string, string>() };
+    const context: Interpolation = {
+      workspace: { id: '', name: '', owner: '', owner_id: '' },
+      parameters: new Map<string, string>(),
+      variables: new Map(variables.map((v) => [v.name, v.value])),
+    };
     return {
       start_resources: this.resources(doc, 'start', context),
       stop_resources: this.resources(doc, 'stop', context),
       rich_parameters: doc.parameters,
+      variables,
       readme: doc.readme || (readTarFile(source, 'README.md') ?? ''),
     };
   }
@@ -51,7 +61,8 @@ export class JsonProvisioner implements Provisioner {
     const doc = this.document(source);
     const outcome = doc.outcomes[req.transition];
     const parameters = new Map(req.parameters.map((p) => [p.name, p.value]));
-    const resources = this.resources(doc, req.transition, { workspace: req.workspace, parameters });
+    const variables = new Map(req.variables.map((v) => [v.name, v.value]));
+    const resources = this.resources(doc, req.transition, { workspace: req.workspace, parameters, variables });
     // One line per stage says what it did, as Terraform's plan and apply summaries do.
     session.log('info', 'Planning infrastructure', `Plan: ${resources.length} resource(s) for ${req.transition}.`);
     await this.stage(outcome.plan, 'Planning infrastructure', session);
@@ -134,16 +145,37 @@ export class JsonProvisioner implements Provisioner {
 interface Interpolation {
   workspace: BuildRequest['workspace'];
   parameters: Map<string, string>;
+  variables: Map<string, string>;
 }
 
 /**
- * `${parameter.NAME}`, `${workspace.name}`, `${workspace.id}`, `${workspace.owner}` and
+ * The document's variables with the author's values: a given value wins, else the default. Like
+ * Terraform's plan, the import fails when a required variable has no value or a value does not fit
+ * its type; values for undeclared variables are only named (`ignored`), as Terraform warns of them,
+ * since clients send the previous version's values along with a new version.
+ */
+export function resolveVariables(decls: VariableDecl[], given: VariableValue[]): { variables: ResolvedVariable[]; ignored: string[] } {
+  const values = new Map(given.map((v) => [v.name, v.value]));
+  const missing = decls.filter((d) => d.required && !values.has(d.name)).map((d) => d.name);
+  if (missing.length > 0) throw new ProvisionerError(`Required template variables need values: ${missing.join(', ')}. Set them in user_variable_values.`);
+  const variables = decls.map((d) => {
+    const value = values.get(d.name) ?? d.default_value;
+    const problem = variableValueProblem(d.type, value);
+    if (problem) throw new ProvisionerError(`Variable "${d.name}": ${problem}.`);
+    return { ...d, value };
+  });
+  return { variables, ignored: [...values.keys()].filter((name) => !decls.some((d) => d.name === name)) };
+}
+
+/**
+ * `${parameter.NAME}`, `${var.NAME}`, `${workspace.name}`, `${workspace.id}`, `${workspace.owner}` and
  * `${workspace.owner_id}` in metadata values, env values, directories, app URLs and commands: the
  * few data sources a Terraform template reads most. Anything else is left as written.
  */
 export function interpolate(value: string, ctx: Interpolation): string {
-  return value.replace(/\$\{(parameter|workspace)\.([A-Za-z0-9_-]+)\}/g, (whole, kind: string, key: string) => {
+  return value.replace(/\$\{(parameter|var|workspace)\.([A-Za-z0-9_-]+)\}/g, (whole, kind: string, key: string) => {
     if (kind === 'parameter') return ctx.parameters.get(key) ?? whole;
+    if (kind === 'var') return ctx.variables.get(key) ?? whole;
     const w = ctx.workspace as unknown as Record<string, string>;
     return Object.hasOwn(w, key) ? w[key] : whole;
   });

@@ -1,6 +1,7 @@
 // Checks of what an external daemon sends over HTTP (#provisioner/protocol.js), so that a malformed
 // message is a 400 naming the field instead of a failed insert. In-process daemons skip this.
 import { DAEMON_API_VERSION, PROVISIONER_TYPES } from './protocol.js';
+import { VARIABLE_TYPES } from './template-document.js';
 
 export interface FieldProblem {
   field: string;
@@ -156,6 +157,17 @@ export function checkCompleted(body: unknown): FieldProblem[] {
     c.string(imp.readme, 'template_import.readme');
     // Parameters are the template document's own (validated by the provisioner that parsed them).
     c.array(imp.rich_parameters, 'template_import.rich_parameters', (p, f) => c.object(p, f), 1000);
+    if (imp.variables !== undefined) {
+      c.array(imp.variables, 'template_import.variables', (v, f) => {
+        if (!c.object(v, f)) return;
+        c.string(v.name, `${f}.name`, { max: 64 });
+        c.oneOf(v.type, `${f}.type`, VARIABLE_TYPES);
+        for (const k of ['description', 'value', 'default_value']) c.string(v[k], `${f}.${k}`);
+        for (const k of ['required', 'sensitive']) c.boolean(v[k], `${f}.${k}`);
+      }, 1000);
+      const names = Array.isArray(imp.variables) ? imp.variables.map((v) => (isObject(v) ? v.name : undefined)) : [];
+      if (new Set(names).size !== names.length) c.bad('template_import.variables', 'Variable names must be unique.');
+    }
   }
   const build = body.workspace_build;
   if (build !== undefined && c.object(build, 'workspace_build')) {

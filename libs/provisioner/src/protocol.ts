@@ -1,7 +1,7 @@
 // The provisioner daemon protocol: what a daemon and coderd say to each other. Coder speaks DRPC over
 // a websocket; here the same messages are JSON, sent in-process by the built-in daemons and over
 // HTTP by external ones (docs/provisioners.md). Field names follow Coder's provisionerd.proto.
-import type { AppDecl, LogLevel, ParameterDecl, ScriptDecl, Transition } from './template-document.js';
+import type { AppDecl, LogLevel, ParameterDecl, ScriptDecl, Transition, VariableDecl } from './template-document.js';
 
 export const PROVISIONER_TYPES = ['echo', 'terraform'] as const;
 export type ProvisionerType = (typeof PROVISIONER_TYPES)[number];
@@ -65,17 +65,33 @@ export interface AcquiredJob {
   user_name: string;
   /** The template source as a base64 tar archive. */
   template_source_archive: string;
-  template_import?: { metadata: JobMetadata };
+  template_import?: {
+    metadata: JobMetadata;
+    /** The template author's values for the template's variables (CreateTemplateVersionRequest.user_variable_values). */
+    user_variable_values: VariableValue[];
+  };
   workspace_build?: {
     workspace_build_id: string;
     workspace_name: string;
     transition: Transition;
     rich_parameter_values: Array<{ name: string; value: string }>;
+    /** The template version's variables with the values its import resolved. */
+    variable_values: VariableValue[];
     /** The previous build's provisioner state, base64 ('' for none). */
     state: string;
     log_level: '' | 'debug';
     metadata: JobMetadata;
   };
+}
+
+export interface VariableValue {
+  name: string;
+  value: string;
+}
+
+/** A template variable as an import resolved it (Coder's TemplateVersionVariable). */
+export interface ResolvedVariable extends VariableDecl {
+  value: string;
 }
 
 export interface JobMetadata {
@@ -96,6 +112,8 @@ export interface CompletedJob {
     start_resources: ProvisionedResource[];
     stop_resources: ProvisionedResource[];
     rich_parameters: ParameterDecl[];
+    /** Older daemons omit it: no variables. */
+    variables?: ResolvedVariable[];
     readme: string;
   };
   workspace_build?: {

@@ -1,7 +1,7 @@
 // The one interface between the job runner and whatever turns a template into resources. The
 // built-in implementation reads a JSON document (json-provisioner.ts); a Terraform-backed one would
 // implement the same two calls and plug into the same runner and queue.
-import type { CompletedJob, JobLog, ProvisionedResource } from './protocol.js';
+import type { CompletedJob, JobLog, ProvisionedResource, VariableValue } from './protocol.js';
 import type { Transition } from './template-document.js';
 
 export interface ProvisionerSession {
@@ -11,9 +11,16 @@ export interface ProvisionerSession {
   signal: AbortSignal;
 }
 
+export interface ImportRequest {
+  /** The template author's variable values; a variable without one takes its default. */
+  variables: VariableValue[];
+}
+
 export interface BuildRequest {
   transition: Transition;
   parameters: Array<{ name: string; value: string }>;
+  /** The version's variables, as its import resolved them. */
+  variables: VariableValue[];
   /** The previous build's state (empty for none). */
   state: Uint8Array;
   workspace: { id: string; name: string; owner: string; owner_id: string };
@@ -37,6 +44,6 @@ export class ProvisionerCanceledError extends Error {
 }
 
 export interface Provisioner {
-  importTemplate(source: Uint8Array, session: ProvisionerSession): Promise<ImportResult>;
+  importTemplate(source: Uint8Array, request: ImportRequest, session: ProvisionerSession): Promise<ImportResult>;
   build(source: Uint8Array, request: BuildRequest, session: ProvisionerSession): Promise<BuildResult>;
 }

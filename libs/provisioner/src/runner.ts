@@ -56,7 +56,7 @@ export class JobRunner {
     try {
       const source = Buffer.from(job.template_source_archive, 'base64');
       if (job.type === 'template_version_import') {
-        const result = await this.provisioner.importTemplate(source, session);
+        const result = await this.provisioner.importTemplate(source, { variables: job.template_import?.user_variable_values ?? [] }, session);
         await logs.close();
         await this.api.complete({ job_id: job.job_id, template_import: result });
       } else if (job.type === 'workspace_build' && job.workspace_build) {
@@ -66,6 +66,7 @@ export class JobRunner {
           {
             transition: b.transition,
             parameters: b.rich_parameter_values,
+            variables: b.variable_values ?? [],
             state: Buffer.from(b.state, 'base64'),
             workspace: { id: b.metadata.workspace_id, name: b.workspace_name, owner: b.metadata.workspace_owner, owner_id: b.metadata.workspace_owner_id },
           },

@@ -37,6 +37,21 @@ export interface ParameterDecl {
   validation: { min: number | null; max: number | null; regex: string; error: string; monotonic: '' | 'increasing' | 'decreasing' };
 }
 
+export const VARIABLE_TYPES = ['string', 'number', 'bool'] as const;
+export type VariableType = (typeof VARIABLE_TYPES)[number];
+
+/** A template variable, as Terraform's `variable` blocks: set by the template author per version. */
+export interface VariableDecl {
+  name: string;
+  description: string;
+  type: VariableType;
+  /** Stored as a string, as Coder stores it. */
+  default_value: string;
+  /** True when there is no default, as in Terraform. */
+  required: boolean;
+  sensitive: boolean;
+}
+
 export interface AppDecl {
   slug: string;
   display_name: string;
@@ -108,6 +123,7 @@ export interface StageDecl {
 
 export interface TemplateDocument {
   readme: string;
+  variables: VariableDecl[];
   parameters: ParameterDecl[];
   resources: ResourceDecl[];
   /** Stages of the import job (`parse`, `plan`) and of each build transition (`plan`, `apply`). */
@@ -124,6 +140,7 @@ export class TemplateDocumentError extends Error {}
 const NAME_RE = /^[a-z0-9](-?[a-z0-9])*$/i; // Coder's agent name rule
 const SLUG_RE = /^[a-z0-9](-?[a-z0-9])*$/; // Coder's app slug rule
 const PARAM_NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
+const VARIABLE_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$/; // Terraform's identifier rule
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Json = Record<string, unknown>;
@@ -267,11 +284,7 @@ function parameter(r: Reader): ParameterDecl {
     }
   }
   // Defaults may be written as JSON numbers, booleans or string lists; they are stored as strings.
-  let defaultValue = '';
-  if (r.has('default')) {
-    const raw = r.raw('default');
-    defaultValue = typeof raw === 'string' ? raw : JSON.stringify(raw);
-  }
+  const defaultValue = r.has('default') ? scalarText(r.raw('default')) : '';
   const options = r.list('options', (o) => {
     o.only(['name', 'description', 'value', 'icon']);
     return { name: o.string('name'), description: o.string('description', ''), value: o.string('value'), icon: o.string('icon', '') };
@@ -292,6 +305,30 @@ function parameter(r: Reader): ParameterDecl {
     options,
     validation,
   };
+}
+
+const scalarText = (raw: unknown) => (typeof raw === 'string' ? raw : JSON.stringify(raw));
+
+function variable(r: Reader): VariableDecl {
+  r.only(['name', 'description', 'type', 'default', 'sensitive']);
+  const type = r.oneOf('type', VARIABLE_TYPES, 'string');
+  const name = r.matching('name', VARIABLE_NAME_RE, 'must start with a letter or "_" and contain letters, digits, "_" and "-" only (at most 64)');
+  let defaultValue = '';
+  if (r.has('default')) {
+    const raw = r.raw('default');
+    if (typeof raw === 'object') throw new TemplateDocumentError(`${r.path}.default: must be a string, number or boolean`);
+    defaultValue = scalarText(raw);
+    const problem = variableValueProblem(type, defaultValue);
+    if (problem) throw new TemplateDocumentError(`${r.path}.default: ${problem}`);
+  }
+  return { name, description: r.string('description', ''), type, default_value: defaultValue, required: !r.has('default'), sensitive: r.bool('sensitive', false) };
+}
+
+/** Why `value` is not a value of a variable of `type`, or undefined when it is one. */
+export function variableValueProblem(type: VariableType, value: string): string | undefined {
+  if (type === 'number' && (value.trim() === '' || !Number.isFinite(Number(value)))) return `"${value}" is not a number`;
+  if (type === 'bool' && value !== 'true' && value !== 'false') return `"${value}" is not true or false`;
+  return undefined;
 }
 
 function app(r: Reader): AppDecl {
@@ -403,7 +440,9 @@ export function parseTemplateDocument(text: string): TemplateDocument {
   } catch (err) {
     throw new TemplateDocumentError(`${TEMPLATE_DOCUMENT_FILE}: not valid JSON: ${(err as Error).message}`);
   }
-  const r = Reader.of(json, TEMPLATE_DOCUMENT_FILE).only(['$schema', 'readme', 'parameters', 'resources', 'outcomes']);
+  const r = Reader.of(json, TEMPLATE_DOCUMENT_FILE).only(['$schema', 'readme', 'variables', 'parameters', 'resources', 'outcomes']);
+  const variables = r.list('variables', variable);
+  uniqueBy(variables, (v) => v.name, `${r.path}.variables`, 'variable name');
   const parameters = r.list('parameters', parameter);
   uniqueBy(parameters, (p) => p.name, `${r.path}.parameters`, 'parameter name');
   const resources = r.list('resources', resource);
@@ -412,6 +451,7 @@ export function parseTemplateDocument(text: string): TemplateDocument {
   const o = r.child('outcomes').only(['import', 'start', 'stop', 'delete']);
   return {
     readme: r.string('readme', ''),
+    variables,
     parameters,
     resources,
     outcomes: {

@@ -1,6 +1,6 @@
 // SQL fragments shared by the repositories.
 import { describe, expect, it } from '@jest/globals';
-import { isoTimestamp, limitOffset } from '#db/sql.js';
+import { containsPattern, isoTimestamp, limitOffset } from '#db/sql.js';
 
 describe('limitOffset', () => {
   it.each<[number, number, string]>([
@@ -28,5 +28,16 @@ describe('limitOffset', () => {
 describe('isoTimestamp', () => {
   it('formats in UTC with microseconds, as Go does', () => {
     expect(isoTimestamp('u.created_at')).toBe(`to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+  });
+});
+
+describe('containsPattern', () => {
+  it.each<[string, string]>([
+    ['dev', '%dev%'],
+    ['50%', '%50\\%%'],
+    ['a_b', '%a\\_b%'],
+    ['back\\slash', '%back\\\\slash%'],
+  ])('%j matches itself literally: %j', (input, pattern) => {
+    expect(containsPattern(input)).toBe(pattern);
   });
 });

@@ -16,6 +16,8 @@ export interface BuildJobContext {
   template_name: string;
   template_version_name: string;
   parameters: Array<{ name: string; value: string }>;
+  /** The version's variables with the values its import resolved. */
+  variables: Array<{ name: string; value: string }>;
 }
 
 /**
@@ -32,7 +34,9 @@ export class BuildJobsRepository {
       `SELECT b.id AS build_id, b.transition, b.provisioner_state, w.id AS workspace_id, w.name AS workspace_name, w.owner_id,
          u.username AS owner_username, t.id AS template_id, t.name AS template_name, v.name AS template_version_name,
          COALESCE((SELECT json_agg(json_build_object('name', p.name, 'value', p.value) ORDER BY p.name)
-                   FROM workspace_build_parameters p WHERE p.workspace_build_id = b.id), '[]') AS parameters
+                   FROM workspace_build_parameters p WHERE p.workspace_build_id = b.id), '[]') AS parameters,
+         COALESCE((SELECT json_agg(json_build_object('name', tvv.name, 'value', tvv.value) ORDER BY tvv.name)
+                   FROM template_version_variables tvv WHERE tvv.template_version_id = b.template_version_id), '[]') AS variables
        FROM workspace_builds b JOIN workspaces w ON w.id = b.workspace_id JOIN users u ON u.id = w.owner_id
        JOIN templates t ON t.id = w.template_id JOIN template_versions v ON v.id = b.template_version_id
        WHERE b.id = $1`,

@@ -32,6 +32,8 @@ export interface JobInput {
   workspace_build_id?: string;
   dry_run?: boolean;
   log_level?: string;
+  /** Import jobs: the template author's variable values (sensitive ones too: they go to the provisioner only). */
+  user_variable_values?: Array<{ name: string; value: string }>;
 }
 
 export interface LogRow {

@@ -81,6 +81,7 @@ export class ProvisionerdService {
     await this.resources.insert(db, job.id, 'start', r.start_resources);
     await this.resources.insert(db, job.id, 'stop', r.stop_resources);
     await this.versions.insertParameters(db, versionId, r.rich_parameters);
+    await this.versions.insertVariables(db, versionId, r.variables ?? []);
     await this.versions.setReadme(db, versionId, r.readme);
   }
 
@@ -115,7 +116,7 @@ export class ProvisionerdService {
       template_version: context?.template_version_name ?? '',
       template_id: context?.template_id ?? '',
     };
-    if (job.type === 'template_version_import') return { ...base, template_import: { metadata } };
+    if (job.type === 'template_version_import') return { ...base, template_import: { metadata, user_variable_values: job.input.user_variable_values ?? [] } };
     return base;
   }
 
@@ -134,6 +135,7 @@ export class ProvisionerdService {
         workspace_name: b.workspace_name,
         transition: b.transition,
         rich_parameter_values: b.parameters,
+        variable_values: b.variables,
         state: (b.provisioner_state ?? Buffer.alloc(0)).toString('base64'),
         log_level: job.input.log_level === 'debug' ? 'debug' : '',
         metadata: {

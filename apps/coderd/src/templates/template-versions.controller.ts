@@ -7,7 +7,14 @@ import { MessageResponse } from '../users/users.dto.js';
 import { JobLogStream } from '../provisioners/job-log-stream.js';
 import { ProvisionerJobLog } from '../provisioners/jobs.dto.js';
 import { WorkspaceResource } from '../provisioners/resources.dto.js';
-import { CreateTemplateVersionRequest, PatchTemplateVersionRequest, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
+import {
+  CreateTemplateVersionRequest,
+  PatchTemplateVersionRequest,
+  TemplateVersion,
+  TemplateVersionExternalAuth,
+  TemplateVersionParameter,
+  TemplateVersionVariable,
+} from './template-versions.dto.js';
 import { TemplateVersionsService } from './template-versions.service.js';
 
 @ApiTags('Templates')
@@ -62,6 +69,48 @@ export class TemplateVersionsController {
   })
   richParameters(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<TemplateVersionParameter[]> {
     return this.versions.richParameters(actor, id);
+  }
+
+  @Endpoint('GET', 'templateversions/:templateversion/variables', {
+    id: 'getTemplateVariablesByTemplateVersion',
+    summary: 'Get template variables by template version',
+    description: 'The variables the import resolved, with the template author\'s values; sensitive values and defaults read as "*redacted*". 400 until the import has succeeded.',
+    response: [TemplateVersionVariable],
+  })
+  variables(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<TemplateVersionVariable[]> {
+    return this.versions.variables(actor, id);
+  }
+
+  @Endpoint('GET', 'templateversions/:templateversion/external-auth', {
+    id: 'getExternalAuthByTemplateVersion',
+    summary: 'Get external auth by template version',
+    description: 'The external auth providers the template asks its users to link. No provider can be configured on this server yet, so a version that references one answers 404 as Coder does for a provider that no longer exists.',
+    response: [TemplateVersionExternalAuth],
+  })
+  externalAuth(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<TemplateVersionExternalAuth[]> {
+    return this.versions.externalAuth(actor, id);
+  }
+
+  @Endpoint('GET', 'templateversions/:templateversion/schema', {
+    id: 'getSchemaByTemplateVersion',
+    summary: 'Get schema by template version',
+    description: 'Deprecated in Coder (legacy parameters): always an empty list, for any version the caller may read.',
+    responseSchema: { type: 'array', items: { type: 'object' } },
+  })
+  async schema(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<unknown[]> {
+    await this.versions.resolve(actor, id);
+    return [];
+  }
+
+  @Endpoint('GET', 'templateversions/:templateversion/parameters', {
+    id: 'getParametersByTemplateVersion',
+    summary: 'Get parameters by template version',
+    description: 'Deprecated in Coder (legacy parameters; use rich-parameters): always an empty list, for any version the caller may read.',
+    responseSchema: { type: 'array', items: { type: 'object' } },
+  })
+  async legacyParameters(@CurrentActor() actor: Actor, @Param('templateversion') id: string): Promise<unknown[]> {
+    await this.versions.resolve(actor, id);
+    return [];
   }
 
   @Endpoint('GET', 'templateversions/:templateversion/resources', { id: 'getResourcesByTemplateVersion', summary: 'Get resources by template version', response: [WorkspaceResource] })

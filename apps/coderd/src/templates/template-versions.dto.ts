@@ -1,10 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ProvisionerJob } from '../provisioners/jobs.dto.js';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsStringMap } from '#httpapi/validators.js';
 
 /** Coder's template version name rule: letters, digits, "_", "-" and "." (at most 64). */
 const VERSION_NAME_RE = /^[a-zA-Z0-9_.-]*$/;
+
+export class VariableValue {
+  @IsString() @MaxLength(64)
+  name: string;
+  @IsString() @MaxLength(65536)
+  value: string;
+}
 
 export class CreateTemplateVersionRequest {
   @IsOptional() @IsString() @MaxLength(64) @Matches(VERSION_NAME_RE, { message: 'Name may contain letters, digits, "_", "-" and "." only.' })
@@ -23,8 +31,11 @@ export class CreateTemplateVersionRequest {
   @ApiProperty({ enum: ['terraform', 'echo'] })
   @IsIn(['terraform', 'echo'], { message: 'Must be "terraform" or "echo".' })
   provisioner: 'terraform' | 'echo';
-  @IsOptional() @IsObject()
+  @IsOptional() @IsStringMap()
   tags?: Record<string, string>;
+  /** Values for the template's variables; one left out takes its default, and a required one without a value fails the import. */
+  @IsOptional() @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => VariableValue)
+  user_variable_values?: VariableValue[];
 }
 
 export class PatchTemplateVersionRequest {
@@ -102,4 +113,27 @@ export class TemplateVersionParameter {
   validation_monotonic?: string;
   required: boolean;
   ephemeral: boolean;
+}
+
+/** A template variable of a version (sensitive values read as "*redacted*"). */
+export class TemplateVersionVariable {
+  name: string;
+  description: string;
+  @ApiProperty({ enum: ['string', 'number', 'bool'] })
+  type: string;
+  value: string;
+  default_value: string;
+  required: boolean;
+  sensitive: boolean;
+}
+
+/** An external auth provider the version's template asks its users to link. */
+export class TemplateVersionExternalAuth {
+  id: string;
+  type: string;
+  display_name: string;
+  display_icon: string;
+  authenticate_url: string;
+  authenticated: boolean;
+  optional?: boolean;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isoTimestamp, limitOffset } from '#db/sql.js';
+import type { ResolvedVariable } from '#provisioner/protocol.js';
 import type { ParameterDecl } from '#provisioner/template-document.js';
 import { JOB_JSON, type JobRow } from '../provisioners/jobs.repository.js';
 
@@ -27,6 +28,8 @@ export interface TemplateVersionRow {
   template_user_acl: Record<string, string[]> | null;
   template_group_acl: Record<string, string[]> | null;
 }
+
+export type VariableRow = Omit<ResolvedVariable, 'type'> & { type: string };
 
 export interface ParameterRow {
   name: string;
@@ -155,6 +158,33 @@ export class TemplateVersionsRepository {
        FROM template_version_parameters WHERE template_version_id = $1 ORDER BY display_order, lower(name)`,
       [versionId],
     );
+  }
+
+  async insertVariables(db: EntityManager, versionId: string, variables: ResolvedVariable[]): Promise<void> {
+    for (const v of variables) {
+      await db.query(
+        `INSERT INTO template_version_variables (template_version_id, name, description, type, value, default_value, required, sensitive)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [versionId, v.name, v.description, v.type, v.value, v.default_value, v.required, v.sensitive],
+      );
+    }
+  }
+
+  async variables(versionId: string): Promise<VariableRow[]> {
+    return this.ds.query(
+      `SELECT name, description, type, value, default_value, required, sensitive
+       FROM template_version_variables WHERE template_version_id = $1 ORDER BY name`,
+      [versionId],
+    );
+  }
+
+  /** The external auth providers the version's template asks users to link, as `[{id, optional}]`. */
+  async externalAuthProviders(versionId: string): Promise<Array<{ id: string; optional?: boolean }>> {
+    const rows: Array<{ providers: Array<{ id: string; optional?: boolean }> }> = await this.ds.query(
+      `SELECT external_auth_providers AS providers FROM template_versions WHERE id = $1`,
+      [versionId],
+    );
+    return rows[0]?.providers ?? [];
   }
 
   async setReadme(db: EntityManager, versionId: string, readme: string): Promise<void> {

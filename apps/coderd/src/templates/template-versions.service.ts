@@ -14,7 +14,14 @@ import { toResource } from '../provisioners/resource.mapper.js';
 import type { WorkspaceResource } from '../provisioners/resources.dto.js';
 import { ResourcesRepository } from '../provisioners/resources.repository.js';
 import { toParameter, toTemplateVersion } from './template-version.mapper.js';
-import type { CreateTemplateVersionRequest, PatchTemplateVersionRequest, TemplateVersion, TemplateVersionParameter } from './template-versions.dto.js';
+import type {
+  CreateTemplateVersionRequest,
+  PatchTemplateVersionRequest,
+  TemplateVersion,
+  TemplateVersionExternalAuth,
+  TemplateVersionParameter,
+  TemplateVersionVariable,
+} from './template-versions.dto.js';
 import { TemplateVersionsRepository, type TemplateVersionRow } from './template-versions.repository.js';
 
 /** Versions are authorized as their template (or, before they have one, as templates of their organization). */
@@ -25,6 +32,9 @@ export const versionObject = (v: Pick<TemplateVersionRow, 'template_id' | 'organ
   aclUsers: v.template_user_acl ?? undefined,
   aclGroups: v.template_group_acl ?? undefined,
 });
+
+/** What a sensitive variable's value and default read as. */
+const REDACTED = '*redacted*';
 
 const ADJECTIVES = ['brave', 'calm', 'eager', 'fancy', 'gentle', 'happy', 'jolly', 'kind', 'lively', 'nice', 'proud', 'silly', 'witty', 'zealous'];
 const NAMES = ['hopper', 'lovelace', 'turing', 'knuth', 'ritchie', 'thompson', 'hamilton', 'liskov', 'dijkstra', 'torvalds', 'pike', 'kernighan'];
@@ -72,7 +82,7 @@ export class TemplateVersionsService {
         initiatorId: actor.subject.id,
         provisioner: req.provisioner,
         type: 'template_version_import',
-        input: { template_version_id: id },
+        input: { template_version_id: id, ...(req.user_variable_values?.length ? { user_variable_values: req.user_variable_values } : {}) },
         fileId: file.id,
         tags: mutateTags(actor.subject.id, req.tags),
       });
@@ -104,6 +114,27 @@ export class TemplateVersionsService {
     const v = await this.resolve(actor, id);
     if (v.job.job_status !== 'succeeded') throw badRequest('Template version job has not finished');
     return (await this.versions.parameters(v.id)).map(toParameter);
+  }
+
+  /** The variables the import resolved; sensitive values are never shown, as in Coder. */
+  async variables(actor: Actor, id: string): Promise<TemplateVersionVariable[]> {
+    const v = await this.resolve(actor, id);
+    if (v.job.job_status !== 'succeeded') throw badRequest('Template version job has not finished');
+    return (await this.versions.variables(v.id)).map((x) => (x.sensitive ? { ...x, value: REDACTED, default_value: REDACTED } : x));
+  }
+
+  /**
+   * The external auth providers the version's template asks its users to link. This server has no
+   * external auth providers configured, so a reference to one is answered as Coder answers a
+   * provider that no longer exists; the built-in provisioner's document declares none.
+   */
+  async externalAuth(actor: Actor, id: string): Promise<TemplateVersionExternalAuth[]> {
+    const v = await this.resolve(actor, id);
+    const [missing] = await this.versions.externalAuthProviders(v.id);
+    if (missing) {
+      throw new ApiError(404, `The template version references a Git auth provider "${missing.id}" that no longer exists.`, "You'll need to update the template version to use a different provider.");
+    }
+    return [];
   }
 
   /** POST /templateversions/{id}/archive and /unarchive. The active version of its template cannot be archived. */

@@ -1,9 +1,7 @@
 import type { Template } from './templates.dto.js';
 import type { TemplateRow } from './templates.repository.js';
+import { ALL_DAYS, bitmapToWeekdays } from './weekdays.js';
 
-const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
-/** Coder's day bitmaps: bit 0 is Monday. */
-const daysOf = (bits: number) => DAYS.filter((_, i) => (bits & (1 << i)) !== 0);
 const nsToMs = (ns: string) => Number(BigInt(ns) / 1_000_000n);
 const noStats = () => ({ P50: null, P95: null });
 
@@ -25,12 +23,14 @@ export function toTemplate(t: TemplateRow): Template {
     description: t.description,
     deprecated: t.deprecated !== '',
     deprecation_message: t.deprecated,
+    deleted: t.deleted,
     icon: t.icon,
     default_ttl_ms: nsToMs(t.default_ttl),
     activity_bump_ms: nsToMs(t.activity_bump),
-    autostop_requirement: { days_of_week: daysOf(t.autostop_requirement_days_of_week), weeks: Number(t.autostop_requirement_weeks) },
+    time_til_autostop_notify_ms: nsToMs(t.time_til_autostop_notify),
+    autostop_requirement: { days_of_week: bitmapToWeekdays(t.autostop_requirement_days_of_week), weeks: Number(t.autostop_requirement_weeks) },
     // Autostart is allowed on every day that is not blocked.
-    autostart_requirement: { days_of_week: daysOf(~t.autostart_block_days_of_week & 0x7f) },
+    autostart_requirement: { days_of_week: bitmapToWeekdays(~t.autostart_block_days_of_week & ALL_DAYS) },
     created_by_id: t.created_by,
     created_by_name: t.created_by_username,
     allow_user_autostart: t.allow_user_autostart,
@@ -43,5 +43,6 @@ export function toTemplate(t: TemplateRow): Template {
     max_port_share_level: t.max_port_sharing_level,
     cors_behavior: t.cors_behavior,
     use_classic_parameter_flow: t.use_classic_parameter_flow,
+    disable_module_cache: t.disable_module_cache,
   };
 }

@@ -1,13 +1,17 @@
-import { Body, Controller, Param, Req } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Req, Res } from '@nestjs/common';
+import { ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
 import { Endpoint } from '#httpapi/endpoint.js';
-import { queryParam, type AnyRequest } from '#httpapi/http.js';
+import { queryParam, setStatus, type AnyRequest, type AnyResponse } from '#httpapi/http.js';
 import { parsePagination } from '#httpapi/pagination.js';
 import { MessageResponse } from '../users/users.dto.js';
 import { ArchiveTemplateVersionsRequest, ArchiveTemplateVersionsResponse, TemplateVersion, TemplateVersionIdRequest } from './template-versions.dto.js';
-import { CreateTemplateRequest, Template } from './templates.dto.js';
+import { CreateTemplateRequest, Template, UpdateTemplateMeta } from './templates.dto.js';
 import { TemplatesService } from './templates.service.js';
+
+const TEMPLATE_SEARCH =
+  'Search: name:, exact_name:, display_name:, organization:, author: (a username or me), author_id:, ids: (comma-separated), ' +
+  'deleted:, deprecated:, has_ai_task:, has_external_agent:, or bare words matching the name or display name. Lower-cased first, as in Coder.';
 
 @ApiTags('Templates')
 @Authenticated()
@@ -26,9 +30,10 @@ export class TemplatesController {
     return this.templates.create(actor, org, body);
   }
 
+  @ApiQuery({ name: 'q', required: false, description: TEMPLATE_SEARCH })
   @Endpoint('GET', 'organizations/:organization/templates', { id: 'getTemplatesByOrganization', summary: 'Get templates by organization', response: [Template] })
-  listByOrg(@CurrentActor() actor: Actor, @Param('organization') org: string): Promise<Template[]> {
-    return this.templates.list(actor, org);
+  listByOrg(@CurrentActor() actor: Actor, @Param('organization') org: string, @Req() req: AnyRequest): Promise<Template[]> {
+    return this.templates.list(actor, queryParam(req, 'q'), org);
   }
 
   @Endpoint('GET', 'organizations/:organization/templates/:templatename', { id: 'getTemplateByOrganizationAndName', summary: 'Get templates by organization and template name', response: Template })
@@ -36,9 +41,28 @@ export class TemplatesController {
     return this.templates.getByName(actor, org, name);
   }
 
+  @ApiQuery({ name: 'q', required: false, description: TEMPLATE_SEARCH })
   @Endpoint('GET', 'templates', { id: 'getAllTemplates', summary: 'Get all templates', description: 'Every template the caller may read, in every organization.', response: [Template] })
-  list(@CurrentActor() actor: Actor): Promise<Template[]> {
-    return this.templates.list(actor);
+  list(@CurrentActor() actor: Actor, @Req() req: AnyRequest): Promise<Template[]> {
+    return this.templates.list(actor, queryParam(req, 'q'));
+  }
+
+  @Endpoint('PATCH', 'templates/:template', {
+    id: 'updateTemplateSettingsByID',
+    summary: 'Update template settings by ID',
+    description:
+      'Changes the fields the request names; a missing field keeps its value. Answers 304 with no body when nothing would change. ' +
+      'Scheduling fields (user autostart/autostop, failure and dormancy TTLs, autostop/autostart requirements, the update_workspace_* switches) ' +
+      'need the `advanced_template_scheduling` feature and `require_active_version` and `deprecation_message` need `access_control`; ' +
+      'without them those fields are ignored, as in Coder. Changing `max_port_share_level` needs `control_shared_ports`.',
+    response: Template,
+    errors: [403, 409],
+  })
+  @ApiResponse({ status: 304, description: 'Nothing would change; no body.' })
+  async update(@CurrentActor() actor: Actor, @Param('template') id: string, @Body() body: UpdateTemplateMeta, @Res({ passthrough: true }) res: AnyResponse): Promise<Template | void> {
+    const updated = await this.templates.update(actor, id, body);
+    if (!updated) setStatus(res, 304);
+    return updated;
   }
 
   @Endpoint('DELETE', 'templates/:template', { id: 'deleteTemplateByID', summary: 'Delete template by ID', status: 200, response: MessageResponse, errors: [403] })

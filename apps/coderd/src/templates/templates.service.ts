@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { badRequest, conflict, forbidden, notFound } from '#httpapi/api-error.js';
+import { ENTITLEMENTS, type EntitlementsProvider } from '#entitlements/provider.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
+import { isUniqueViolation } from '#db/pg-errors.js';
 import type { Pagination } from '#httpapi/pagination.js';
 import type { RbacObject } from '#rbac/authorizer.js';
 import { AuthzService } from '../auth/authz.service.js';
@@ -13,7 +15,9 @@ import { toTemplate } from './template.mapper.js';
 import { toTemplateVersion } from './template-version.mapper.js';
 import type { TemplateVersion } from './template-versions.dto.js';
 import { TemplateVersionsRepository } from './template-versions.repository.js';
-import type { CreateTemplateRequest, Template } from './templates.dto.js';
+import { parseTemplateSearch } from './template-search.js';
+import { entitledFields, planTemplateUpdate, type TemplateFeatures } from './template-settings.js';
+import type { CreateTemplateRequest, Template, UpdateTemplateMeta } from './templates.dto.js';
 import { TEMPLATE_FILTER_COLUMNS, TemplatesRepository, type TemplateRow } from './templates.repository.js';
 
 export const templateObject = (t: Pick<TemplateRow, 'id' | 'organization_id' | 'user_acl' | 'group_acl'>): RbacObject => ({
@@ -23,6 +27,9 @@ export const templateObject = (t: Pick<TemplateRow, 'id' | 'organization_id' | '
   aclUsers: t.user_acl,
   aclGroups: t.group_acl,
 });
+
+const nameTaken = (name: string) =>
+  conflict(`Template with name "${name}" already exists.`, undefined, [{ field: 'name', detail: 'This value is already in use and should be unique.' }]);
 
 const msToNs = (ms: number | undefined, fallbackMs = 0) => BigInt(ms ?? fallbackMs) * 1_000_000n;
 const HOUR_MS = 3_600_000;
@@ -35,10 +42,21 @@ export class TemplatesService {
     private readonly versionRows: TemplateVersionsRepository,
     private readonly orgs: OrganizationsService,
     private readonly authz: AuthzService,
+    @Inject(ENTITLEMENTS) private readonly entitlements: EntitlementsProvider,
   ) {}
 
+  /** Which licensed template settings apply now (read per request: a new license applies at once). */
+  private features(): TemplateFeatures {
+    return {
+      scheduling: this.entitlements.isEnabled('advanced_template_scheduling'),
+      accessControl: this.entitlements.isEnabled('access_control'),
+      portSharing: this.entitlements.isEnabled('control_shared_ports'),
+    };
+  }
+
   /** POST /organizations/{org}/templates: from a version whose import succeeded, which becomes its active version. */
-  async create(actor: Actor, orgParam: string, req: CreateTemplateRequest): Promise<Template> {
+  async create(actor: Actor, orgParam: string, request: CreateTemplateRequest): Promise<Template> {
+    const req = entitledFields(request, this.features());
     const org = await this.orgs.resolve(actor, orgParam);
     this.authz.requireCreate(actor, { type: 'template', orgId: org.id }, 'templates in this organization');
     const version = await this.versionRows.find(req.template_version_id);
@@ -50,9 +68,7 @@ export class TemplatesService {
     }
     const id = randomUUID();
     await this.ds.transaction(async (db) => {
-      if (await this.templates.nameTaken(db, org.id, req.name)) {
-        throw conflict(`Template with name "${req.name}" already exists.`, undefined, [{ field: 'name', detail: 'This value is already in use and should be unique.' }]);
-      }
+      if (await this.templates.nameTaken(db, org.id, req.name)) throw nameTaken(req.name);
       await this.templates.insert(db, {
         id,
         organizationId: org.id,
@@ -118,6 +134,32 @@ export class TemplatesService {
     return { template_id: t.id, archived_ids: archived };
   }
 
+  /**
+   * PATCH /templates/{id}: the settings the request names (a missing field keeps its value); undefined
+   * when nothing would change, which Coder answers with 304.
+   */
+  async update(actor: Actor, id: string, req: UpdateTemplateMeta): Promise<Template | undefined> {
+    const t = await this.resolve(actor, id);
+    this.authz.require(actor, 'update', templateObject(t));
+    const plan = planTemplateUpdate(t, req, this.features());
+    if (plan.problems.length > 0) throw badRequest('Invalid request to update template metadata!', undefined, plan.problems);
+    if (!plan.next) return undefined;
+    const next = plan.next;
+    try {
+      await this.ds.transaction(async (db) => {
+        if (!(await this.templates.lock(db, t.id))) throw notFound();
+        if (next.name.toLowerCase() !== t.name.toLowerCase() && (await this.templates.nameTaken(db, t.organization_id, next.name))) throw nameTaken(next.name);
+        await this.templates.updateSettings(db, t.id, next);
+        await this.templates.applyDormancy(db, t.id, plan.workspaces);
+      });
+    } catch (err) {
+      // A rename racing another template's creation: the unique index decides.
+      if (isUniqueViolation(err)) throw nameTaken(next.name);
+      throw err;
+    }
+    return toTemplate((await this.templates.find(t.id))!);
+  }
+
   /** DELETE /templates/{id}: soft delete, refused while live workspaces use it. */
   async delete(actor: Actor, id: string): Promise<{ message: string }> {
     const t = await this.resolve(actor, id);
@@ -149,9 +191,14 @@ export class TemplatesService {
     return toTemplate(t);
   }
 
-  async list(actor: Actor, orgParam?: string): Promise<Template[]> {
-    const orgId = orgParam === undefined ? undefined : (await this.orgs.resolve(actor, orgParam)).id;
+  /** GET /templates and /organizations/{org}/templates, with Coder's `q` search. */
+  async list(actor: Actor, q: string | undefined, orgParam?: string): Promise<Template[]> {
+    const search = parseTemplateSearch(q);
+    const orgRef = orgParam ?? search.organization;
+    const orgId = orgRef === undefined ? undefined : (await this.orgs.resolve(actor, orgRef)).id;
+    const authorId = search.author === 'me' ? actor.subject.id : search.authorId;
+    const author = search.author === 'me' ? undefined : search.author;
     const authorized = this.authz.sqlFilter(actor, 'read', 'template', TEMPLATE_FILTER_COLUMNS);
-    return (await this.templates.list(authorized, orgId)).map(toTemplate);
+    return (await this.templates.list(authorized, { ...search, orgId, authorId, author })).map(toTemplate);
   }
 }

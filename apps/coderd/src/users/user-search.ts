@@ -1,5 +1,4 @@
-import { ApiError, type ValidationError } from '#httpapi/api-error.js';
-import { searchDate, searchTerms } from '#httpapi/search-terms.js';
+import { searchDate, walkSearch } from '#httpapi/search-terms.js';
 import { LOGIN_TYPES, USER_STATUSES, type LoginType, type UserStatus } from '#db/entities/user.entity.js';
 
 export interface UserSearch {
@@ -23,57 +22,50 @@ export interface UserSearch {
  */
 export function parseUserSearch(q: string | undefined): UserSearch {
   const out: UserSearch = { status: [], roles: [], loginTypes: [] };
-  const validations: ValidationError[] = [];
   const words: string[] = [];
-  for (const term of searchTerms(q)) {
-    const i = term.indexOf(':');
-    if (i < 0) {
-      words.push(term);
-      continue;
-    }
-    const key = term.slice(0, i).toLowerCase();
-    const value = term.slice(i + 1);
-    const bad = (detail: string) => validations.push({ field: key, detail });
-    switch (key) {
-      case 'username':
-        out.username = value;
-        break;
-      case 'email':
-        out.email = value;
-        break;
-      case 'status':
-        if ((USER_STATUSES as readonly string[]).includes(value)) out.status.push(value as UserStatus);
-        else bad(`Query param "status" has invalid value "${value}"; expected one of ${USER_STATUSES.join(', ')}.`);
-        break;
-      case 'role':
-        out.roles.push(value);
-        break;
-      case 'login_type':
-        if ((LOGIN_TYPES as readonly string[]).includes(value)) out.loginTypes.push(value as LoginType);
-        else bad(`Query param "login_type" has invalid value "${value}".`);
-        break;
-      case 'github_com_user_id':
-        if (/^\d{1,18}$/.test(value)) out.githubComUserId = value;
-        else bad(`Query param "github_com_user_id" must be an integer.`);
-        break;
-      case 'service_account':
-        if (value === 'true' || value === 'false') out.serviceAccount = value === 'true';
-        else bad(`Query param "service_account" must be true or false.`);
-        break;
-      case 'created_before':
-      case 'created_after':
-      case 'last_seen_before':
-      case 'last_seen_after': {
-        const d = searchDate(value);
-        if (!d) bad(`Query param "${key}" must be a date, e.g. 2024-01-31 or an RFC 3339 timestamp.`);
-        else out[camel(key)] = d;
-        break;
+  walkSearch(q, 'Invalid user search query.', {
+    word: (w) => words.push(w),
+    term({ key, value, bad }) {
+      switch (key) {
+        case 'username':
+          out.username = value;
+          break;
+        case 'email':
+          out.email = value;
+          break;
+        case 'status':
+          if ((USER_STATUSES as readonly string[]).includes(value)) out.status.push(value as UserStatus);
+          else bad(`Query param "status" has invalid value "${value}"; expected one of ${USER_STATUSES.join(', ')}.`);
+          break;
+        case 'role':
+          out.roles.push(value);
+          break;
+        case 'login_type':
+          if ((LOGIN_TYPES as readonly string[]).includes(value)) out.loginTypes.push(value as LoginType);
+          else bad(`Query param "login_type" has invalid value "${value}".`);
+          break;
+        case 'github_com_user_id':
+          if (/^\d{1,18}$/.test(value)) out.githubComUserId = value;
+          else bad(`Query param "github_com_user_id" must be an integer.`);
+          break;
+        case 'service_account':
+          if (value === 'true' || value === 'false') out.serviceAccount = value === 'true';
+          else bad(`Query param "service_account" must be true or false.`);
+          break;
+        case 'created_before':
+        case 'created_after':
+        case 'last_seen_before':
+        case 'last_seen_after': {
+          const d = searchDate(value);
+          if (!d) bad(`Query param "${key}" must be a date, e.g. 2024-01-31 or an RFC 3339 timestamp.`);
+          else out[camel(key)] = d;
+          break;
+        }
+        default:
+          bad(`"${key}" is not a valid query param.`);
       }
-      default:
-        bad(`"${key}" is not a valid query param.`);
-    }
-  }
-  if (validations.length) throw new ApiError(400, 'Invalid user search query.', undefined, validations);
+    },
+  });
   if (words.length) out.search = words.join(' ');
   return out;
 }

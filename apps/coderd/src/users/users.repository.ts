@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LoginType, UserStatus } from '#db/entities/user.entity.js';
 import { preparedQuery } from '#db/prepared.js';
-import { isoTimestamp, limitOffset } from '#db/sql.js';
+import { containsPattern, isoTimestamp, limitOffset } from '#db/sql.js';
 import type { UserSearch } from './user-search.js';
 
 export interface UserRow {
@@ -160,7 +160,7 @@ export class UsersRepository {
     const params: unknown[] = [];
     const p = (v: unknown) => (params.push(v), `$${params.length}`);
     const where = ['NOT u.deleted', 'NOT u.is_system', `(${authorized})`];
-    if (search.search) where.push(`(u.username ILIKE ${p(`%${escapeLike(search.search)}%`)} OR u.email ILIKE $${params.length})`);
+    if (search.search) where.push(`(u.username ILIKE ${p(containsPattern(search.search))} OR u.email ILIKE $${params.length})`);
     if (search.username) where.push(`lower(u.username) = lower(${p(search.username)})`);
     if (search.email) where.push(`lower(u.email) = lower(${p(search.email)})`);
     if (search.status.length) where.push(`u.status = ANY(${p(search.status)}::user_status[])`);
@@ -244,8 +244,4 @@ export class UsersRepository {
   transaction<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.ds.transaction(fn);
   }
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

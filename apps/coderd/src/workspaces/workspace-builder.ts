@@ -76,6 +76,9 @@ export class WorkspaceBuilder {
     const versionId =
       intent.templateVersionId ??
       (!latest || (template.require_active_version && intent.transition === 'start') ? template.active_version_id : latest.template_version_id);
+    if (template.require_active_version && intent.transition === 'start' && versionId !== template.active_version_id && !this.authz.can(who, 'update', templateObject(template))) {
+      throw new ApiError(403, 'Cannot use a non-active version: the template requires its active version.', 'Only template administrators may start another version.');
+    }
     const version = await this.versions.find(versionId, db);
     if (!version || version.template_id !== template.id) {
       throw badRequest('The template version does not belong to the workspace\'s template.', undefined, [{ field: 'template_version_id', detail: `Version ${versionId} is not a version of template "${template.name}".` }]);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '#db/prepared.js';
-import { isoTimestamp, limitOffset } from '#db/sql.js';
+import { containsPattern, isoTimestamp, limitOffset } from '#db/sql.js';
 import { UUID_RE } from '#httpapi/pagination.js';
 import { BUILD_JSON, type BuildRow } from './workspace-builds.repository.js';
 import type { WorkspaceSearch } from './workspace-search.js';
@@ -98,7 +98,7 @@ function searchConditions(s: WorkspaceSearch, actorId: string, first: number): {
   // A literal, not a parameter: the list's partial index covers live workspaces only.
   sql.push(s.deleted ? 'w.deleted' : 'NOT w.deleted');
   if (s.owner !== undefined) sql.push(s.owner === 'me' ? `w.owner_id = ${p(actorId)}` : `w.owner_sort = lower(${p(s.owner)})`);
-  if (s.name !== undefined) sql.push(`w.name ILIKE '%' || ${p(s.name.replace(/[\\%_]/g, '\\$&'))} || '%'`);
+  if (s.name !== undefined) sql.push(`w.name ILIKE ${p(containsPattern(s.name))}`);
   if (s.template !== undefined) sql.push(`w.template_id IN (SELECT id FROM templates WHERE lower(name) = lower(${p(s.template)}))`);
   if (s.organization !== undefined) {
     sql.push(UUID_RE.test(s.organization) ? `w.organization_id = ${p(s.organization)}` : `w.organization_id IN (SELECT id FROM organizations WHERE lower(name) = lower(${p(s.organization)}))`);

@@ -167,6 +167,7 @@ export class WorkspacesService {
     const t = await this.templates.find(templateId);
     if (!t || !this.authz.can(actor, 'read', templateObject(t))) throw invalidField('template_id', `Template ${templateId} does not exist or you cannot read it.`, 'Template not found.');
     if (!this.authz.can(actor, 'use', templateObject(t))) throw forbidden(`You are not allowed to use template "${t.name}".`);
+    if (t.deprecated !== '') throw new ApiError(403, `Template "${t.name}" has been deprecated, and cannot be used to create a new workspace.`, t.deprecated);
     return t;
   }
 }

@@ -40,6 +40,7 @@ export class TemplateEntity {
   @Column({ name: 'allow_user_autostop', type: 'boolean', default: true }) allowUserAutostop: boolean;
   @Column({ name: 'require_active_version', type: 'boolean', default: false }) requireActiveVersion: boolean;
   @Column({ name: 'use_classic_parameter_flow', type: 'boolean', default: false }) useClassicParameterFlow: boolean;
+  @Column({ name: 'disable_module_cache', type: 'boolean', default: false }) disableModuleCache: boolean;
   @Column({ type: 'text', default: '' }) deprecated: string;
   @Column({ name: 'max_port_sharing_level', type: 'enum', enum: APP_SHARING_LEVELS, enumName: 'app_sharing_level', default: 'owner' })
   maxPortSharingLevel: AppSharingLevel;
