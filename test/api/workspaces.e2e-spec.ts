@@ -335,7 +335,7 @@ describe('workspaces', () => {
     const list = await api(server, member.token).get('/api/v2/workspaces');
     expect(list.body.workspaces.map((w: Ws) => w.name)).toEqual(['members-own']);
     expect((await create({ name: 'for-owner', template_id: template.id }, member.token, 'owner')).status).toBe(403);
-    expect((await api(server, member.token).get(`/api/v2/workspacebuilds/${mine.body.latest_build.id}/state`)).status).toBe(403);
+    expect((await api(server, member.token).get(`/api/v2/workspacebuilds/${mine.body.latest_build.id}/state`)).status).toBe(404);
     // The owner may create one for the member, in the member's organization.
     const forMember = await api(server, owner.token).post(`/api/v2/organizations/${owner.orgId}/members/${member.id}/workspaces`).send({ name: 'gift', template_id: template.id });
     expect(forMember.status).toBe(201);

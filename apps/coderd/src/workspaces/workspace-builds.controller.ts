@@ -83,9 +83,8 @@ export class WorkspaceBuildsController {
   @Endpoint('GET', 'workspacebuilds/:workspacebuild/state', {
     id: 'getProvisionerStateForWorkspaceBuild',
     summary: 'Get provisioner state for workspace build',
-    description: 'The raw provisioner state (application/octet-stream); template administrators only.',
+    description: 'The raw provisioner state (application/octet-stream); template administrators only (anyone else: 404, as in Coder).',
     responseSchema: { type: 'string', format: 'binary' },
-    errors: [403],
   })
   async state(@CurrentActor() actor: Actor, @Param('workspacebuild') id: string, @Res({ passthrough: true }) res: AnyResponse): Promise<Buffer> {
     const state = await this.builds.state(actor, id);
@@ -93,7 +92,7 @@ export class WorkspaceBuildsController {
     return state;
   }
 
-  @Endpoint('PUT', 'workspacebuilds/:workspacebuild/state', { id: 'updateWorkspaceBuildState', summary: 'Update workspace build state', description: 'Template administrators only.', status: 204, errors: [403] })
+  @Endpoint('PUT', 'workspacebuilds/:workspacebuild/state', { id: 'updateWorkspaceBuildState', summary: 'Update workspace build state', description: 'Template administrators only (anyone else: 404, as in Coder).', status: 204 })
   async setState(@CurrentActor() actor: Actor, @Param('workspacebuild') id: string, @Body() body: UpdateWorkspaceBuildStateRequest): Promise<void> {
     await this.builds.setState(actor, id, body.state);
   }

@@ -160,11 +160,10 @@ export class WorkspaceBuildsService {
     return { build, workspace };
   }
 
+  /** The provisioner state is the template administrators': anyone else is answered 404, as in Coder. */
   private async requireTemplateUpdate(actor: Actor, w: WorkspaceRow, what: string): Promise<void> {
     const t = await this.templates.find(w.template_id);
-    if (!t || !this.authz.can(actor, 'update', templateObject(t))) {
-      throw forbidden(`Only template administrators may ${what}.`);
-    }
+    if (!t || !this.authz.can(actor, 'update', templateObject(t))) throw notFound(`Only template administrators may ${what}.`);
   }
 
   private toWire(b: BuildRow, w: WorkspaceRow): WorkspaceBuild {

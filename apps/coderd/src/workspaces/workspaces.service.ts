@@ -59,9 +59,11 @@ export class WorkspacesService {
    * and its first (start) build, in one transaction. Without `orgParam` the template's organization is used.
    */
   async create(actor: Actor, userParam: string, req: CreateWorkspaceRequest, orgParam?: string): Promise<Workspace> {
+    // The organization route resolves its organization first: outsiders hear 404, as in Coder.
+    const org = orgParam === undefined ? undefined : await this.orgs.resolve(actor, orgParam);
     const owner = await this.users.lookup(actor, userParam);
     const template = await this.templateFor(actor, req);
-    if (orgParam !== undefined && (await this.orgs.resolve(actor, orgParam)).id !== template.organization_id) {
+    if (org && org.id !== template.organization_id) {
       throw invalidField('template_id', 'The template belongs to another organization.', 'Template is not in this organization.');
     }
     if (RESERVED_NAMES.has(req.name.toLowerCase())) throw invalidField('name', `"${req.name}" is reserved; choose another name.`);
