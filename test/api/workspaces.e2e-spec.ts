@@ -128,15 +128,34 @@ describe('workspaces', () => {
       ],
     });
     expect(res.status).toBe(400);
-    expect(res.body.validations.map((v: { field: string }) => v.field).sort()).toEqual(['cpu', 'nope', 'region']);
+    // As in Coder, a name the version does not declare is not read, so it is no problem.
+    expect(res.body.validations.map((v: { field: string }) => v.field).sort()).toEqual(['cpu', 'region']);
     expect((await api(server, owner.token).get('/api/v2/users/me/workspace/bad-params')).status).toBe(404);
   });
 
-  it('stops and starts through builds numbered in order; an immutable parameter cannot change later', async () => {
+  it('ignores values for names the version does not declare, and takes the first of a repeated name (as wsbuilder)', async () => {
+    const ws = await running('extra-params', owner.token, {
+      rich_parameter_values: [
+        { name: 'nope', value: '1' },
+        { name: 'cpu', value: '4' },
+        { name: 'cpu', value: '6' },
+      ],
+    });
+    const params = await api(server, owner.token).get(`/api/v2/workspacebuilds/${ws.latest_build.id}/parameters`);
+    expect(params.body).toEqual([{ name: 'cpu', value: '4' }, { name: 'region', value: 'eu' }]);
+  });
+
+  it('stops and starts through builds numbered in order; parameters are resolved for every transition; an immutable parameter cannot change later', async () => {
     const ws = await running('cycle');
-    const stopped = await build(ws, { transition: 'stop' });
+    // A stop resolves and validates the parameters given with it, as a start does (Coder's wsbuilder).
+    const badStop = await api(server, owner.token).post(`/api/v2/workspaces/${ws.id}/builds`).send({ transition: 'stop', rich_parameter_values: [{ name: 'cpu', value: '99' }] });
+    expect(badStop.status).toBe(400);
+    expect(badStop.body.validations).toEqual([{ field: 'cpu', detail: expect.any(String) }]);
+    const stopped = await build(ws, { transition: 'stop', rich_parameter_values: [{ name: 'cpu', value: '5' }] });
     expect(stopped).toMatchObject({ status: 'stopped', build_number: 2, transition: 'stop' });
     expect(stopped.resources.map((r) => r.name)).toEqual(['home']);
+    const stopParams = await api(server, owner.token).get(`/api/v2/workspacebuilds/${stopped.id}/parameters`);
+    expect(stopParams.body).toEqual([{ name: 'cpu', value: '5' }, { name: 'region', value: 'eu' }]);
     const immutable = await api(server, owner.token).post(`/api/v2/workspaces/${ws.id}/builds`).send({ transition: 'start', rich_parameter_values: [{ name: 'region', value: 'us' }] });
     expect(immutable.status).toBe(400);
     expect(immutable.body.validations).toEqual([{ field: 'region', detail: expect.stringContaining('not mutable') }]);

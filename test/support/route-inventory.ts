@@ -24,7 +24,17 @@ export const GATEWAY_CATCH_ALL = Array.from({ length: 16 }, (_, i) => i + 1).map
  * The enterprise routes that authenticate themselves: the AI Bridge data plane, the coderd-key check,
  * and what external provisioner daemons call with a provisioner key.
  */
+/** The agent API: agents authenticate with their own token (AgentAuthGuard). */
+export const AGENT_SELF = [
+  'GET /api/v2/workspaceagents/me/manifest',
+  'PATCH /api/v2/workspaceagents/me/logs',
+  'POST /api/v2/workspaceagents/me/log-source',
+  'POST /api/v2/workspaceagents/me/report-lifecycle',
+  'POST /api/v2/workspaceagents/me/startup',
+].sort();
+
 export const ENTERPRISE_SELF = [
+  ...AGENT_SELF,
   ...GATEWAY_CATCH_ALL,
   'GET /api/v2/aibridge/:provider/v1/models',
   'GET /api/v2/aibridge/:provider/v1/models/:model',
@@ -93,12 +103,12 @@ export function describeRouteInventory({ edition, oss, self: expectedSelf }: Inv
       expect(self).toEqual(expectedSelf);
     });
 
-    it('every self-authenticated route refuses a caller without credentials (403 unlicensed here, never 2xx or 5xx)', async () => {
+    it('every self-authenticated route refuses a caller without credentials (401, or 403 where unlicensed; never 2xx or 5xx)', async () => {
       const wrong: string[] = [];
       for (const r of routes.filter((x) => x.auth === 'self')) {
         const method = (r.method === 'ALL' ? 'get' : r.method.toLowerCase()) as 'get' | 'post';
         const res = await api(server)[method](concrete(r.path));
-        if (res.status !== 403) wrong.push(`${r.method} ${r.path} -> ${res.status}`);
+        if (res.status !== 401 && res.status !== 403) wrong.push(`${r.method} ${r.path} -> ${res.status}`);
       }
       expect(wrong).toEqual([]);
     });

@@ -7,6 +7,7 @@ import { STATE_BARRIER } from '#httpapi/state-barrier.js';
 import { createValidationPipe } from '#httpapi/validation.js';
 import { AgplEntitlements, ENTITLEMENTS } from '#entitlements/provider.js';
 import { FeatureGuard } from '#entitlements/require-feature.js';
+import { AgentsModule } from './agents/agents.module.js';
 import { ApiKeysModule } from './apikeys/apikeys.module.js';
 import { AUDITOR, NopAuditor } from './audit/auditor.js';
 import { EntitlementsModule } from './entitlements/entitlements.module.js';
@@ -56,6 +57,7 @@ export class CoreModule {
         ProvisionersModule,
         TemplatesModule,
         WorkspacesModule,
+        AgentsModule,
       ],
       providers: [
         { provide: DEPLOYMENT_CONFIG, useValue: opts.config },

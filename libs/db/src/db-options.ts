@@ -8,6 +8,7 @@ import { Workspaces1733000000000 } from '#migrations/1733000000000-workspaces.js
 import { WorkspaceListOrder1733100000000 } from '#migrations/1733100000000-workspace-list-order.js';
 import { ProvisionerKeySecret1733200000000 } from '#migrations/1733200000000-provisioner-key-secret.js';
 import { TemplateSettings1733300000000 } from '#migrations/1733300000000-template-settings.js';
+import { WorkspaceAgents1733400000000 } from '#migrations/1733400000000-workspace-agents.js';
 import { AiGatewayCoderdKeyEntity } from './entities/ai-gateway-coderd-key.entity.js';
 import { AiModelPriceEntity } from './entities/ai-model-price.entity.js';
 import { AiSpendTotalEntity } from './entities/ai-spend-total.entity.js';
@@ -32,6 +33,7 @@ import { TemplateEntity } from './entities/template.entity.js';
 import { TemplateVersionEntity } from './entities/template-version.entity.js';
 import { TemplateVersionParameterEntity } from './entities/template-version-parameter.entity.js';
 import { TemplateVersionVariableEntity } from './entities/template-version-variable.entity.js';
+import { WorkspaceAgentLogEntity, WorkspaceAgentLogSourceEntity } from './entities/workspace-agent-log.entity.js';
 import { ProvisionerJobEntity } from './entities/provisioner-job.entity.js';
 import { ProvisionerJobLogEntity } from './entities/provisioner-job-log.entity.js';
 import { ProvisionerKeyEntity } from './entities/provisioner-key.entity.js';
@@ -70,6 +72,8 @@ export const ENTITIES = [
   TemplateVersionEntity,
   TemplateVersionParameterEntity,
   TemplateVersionVariableEntity,
+  WorkspaceAgentLogEntity,
+  WorkspaceAgentLogSourceEntity,
   ProvisionerJobEntity,
   ProvisionerJobLogEntity,
   ProvisionerKeyEntity,
@@ -85,7 +89,7 @@ export const ENTITIES = [
 ];
 
 /** Listed explicitly (no globs) so the compiled ESM output and jest load the same classes. */
-export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000, WorkspaceListOrder1733100000000, ProvisionerKeySecret1733200000000, TemplateSettings1733300000000];
+export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000, WorkspaceListOrder1733100000000, ProvisionerKeySecret1733200000000, TemplateSettings1733300000000, WorkspaceAgents1733400000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

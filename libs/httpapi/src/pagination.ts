@@ -1,4 +1,4 @@
-import { ApiError, type ValidationError } from './api-error.js';
+import { ApiError, invalidField, type ValidationError } from './api-error.js';
 import { queryParam, type AnyRequest } from './http.js';
 
 export interface Pagination {
@@ -35,4 +35,12 @@ export function parsePagination(req: AnyRequest, opts: { defaultLimit?: number; 
     throw new ApiError(400, 'Cannot use both after_id and offset pagination in the same request.');
   }
   return { afterId, limit, offset };
+}
+
+/** A log id query parameter (`after`, `before`): a non-negative integer, 0 when absent. */
+export function logIdParam(name: string, raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw invalidField(name, 'Must be a non-negative integer log id.', `Query param "${name}" must be an integer.`);
+  return n;
 }

@@ -2,19 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { invalidField } from '#httpapi/api-error.js';
 import { queryParam, setHeader, type AnyRequest, type AnyResponse } from '#httpapi/http.js';
+import { logIdParam } from '#httpapi/pagination.js';
 import { takeRawResponse } from '#httpapi/raw-response.js';
 import { JobEvents } from './job-events.js';
 import { toJobLog } from './job.mapper.js';
 import type { ProvisionerJobLog } from './jobs.dto.js';
 import { JobsRepository } from './jobs.repository.js';
-
-/** The `after` query parameter of a logs route: a log id (0 for all). */
-export function parseAfter(after: string | undefined): number {
-  if (after === undefined || after === '') return 0;
-  const n = Number(after);
-  if (!Number.isSafeInteger(n) || n < 0) throw invalidField('after', 'Must be a non-negative integer log id.', 'Query param "after" must be an integer.');
-  return n;
-}
 
 /**
  * Follows a job's logs as Server-Sent Events: what exists after `after`, then every new batch as
@@ -36,7 +29,7 @@ export class JobLogStream {
     const format = queryParam(req, 'format') ?? 'json';
     if (format !== 'json' && format !== 'text') throw invalidField('format', 'Must be "json" or "text".');
     if (follow && format === 'text') throw invalidField('format', 'Text logs cannot be followed; use format=json.');
-    const after = parseAfter(queryParam(req, 'after'));
+    const after = logIdParam('after', queryParam(req, 'after'));
     if (follow) return this.follow(takeRawResponse(res), jobId, after, toJobLog);
     const logs = (await this.jobs.logs(jobId, after)).map(toJobLog);
     if (format === 'json') return logs;

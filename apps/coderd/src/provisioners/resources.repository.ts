@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -52,7 +52,8 @@ export interface AgentRow {
   scripts: Array<Record<string, unknown>>;
 }
 
-const AGENT_JSON = `SELECT a.id, ${isoTimestamp('a.created_at')} AS created_at, ${isoTimestamp('a.updated_at')} AS updated_at, a.name, a.resource_id,
+/** An AgentRow's columns over `workspace_agents a`. */
+export const AGENT_COLUMNS = `a.id, ${isoTimestamp('a.created_at')} AS created_at, ${isoTimestamp('a.updated_at')} AS updated_at, a.name, a.resource_id,
     ${isoTimestamp('a.first_connected_at')} AS first_connected_at, ${isoTimestamp('a.last_connected_at')} AS last_connected_at,
     ${isoTimestamp('a.disconnected_at')} AS disconnected_at, ${isoTimestamp('a.started_at')} AS started_at, ${isoTimestamp('a.ready_at')} AS ready_at,
     a.lifecycle_state, a.architecture, a.operating_system, a.environment_variables, a.directory, a.expanded_directory, a.version,
@@ -63,7 +64,9 @@ const AGENT_JSON = `SELECT a.id, ${isoTimestamp('a.created_at')} AS created_at, 
         healthcheck_threshold, health, hidden, open_in, display_group, tooltip, display_order FROM workspace_apps WHERE agent_id = a.id) p), '[]') AS apps,
     COALESCE((SELECT json_agg(sc ORDER BY sc.created_at) FROM (
       SELECT id, log_source_id, log_path, script, cron, run_on_start, run_on_stop, start_blocks_login, timeout_seconds, display_name, created_at
-      FROM workspace_agent_scripts WHERE workspace_agent_id = a.id) sc), '[]') AS scripts
+      FROM workspace_agent_scripts WHERE workspace_agent_id = a.id) sc), '[]') AS scripts`;
+
+const AGENT_JSON = `SELECT ${AGENT_COLUMNS}
   FROM workspace_agents a WHERE a.resource_id = r.id AND NOT a.deleted`;
 
 /** A ResourceRow over `workspace_resources r`: for lists, and embedded as JSON in builds (RESOURCES_OF_JOB). */
@@ -76,6 +79,9 @@ export const RESOURCE_COLUMNS = `r.id, ${isoTimestamp('r.created_at')} AS create
 /** The resources a job produced, as a JSON array of ResourceRow; `jobId` is an SQL expression. */
 export const RESOURCES_OF_JOB = (jobId: string) =>
   `COALESCE((SELECT json_agg(rr ORDER BY rr.type, rr.name) FROM (SELECT ${RESOURCE_COLUMNS} FROM workspace_resources r WHERE r.job_id = ${jobId}) rr), '[]')`;
+
+/** Agent tokens (UUIDs, in any case) are kept as the sha256 of their lower-case form, as API key secrets are. */
+export const hashAgentToken = (token: string): Buffer => createHash('sha256').update(token.toLowerCase()).digest();
 
 @Injectable()
 export class ResourcesRepository {
@@ -104,10 +110,10 @@ export class ResourcesRepository {
       }
       for (const a of r.agents) {
         await db.query(
-          `INSERT INTO workspace_agents (id, name, resource_id, auth_token, architecture, operating_system, environment_variables,
+          `INSERT INTO workspace_agents (id, name, resource_id, hashed_auth_token, architecture, operating_system, environment_variables,
              directory, connection_timeout_seconds, troubleshooting_url, motd_file, display_order)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-          [a.id, a.name, resourceId, a.token, a.architecture, a.operating_system, a.env, a.directory, a.connection_timeout_seconds, a.troubleshooting_url, a.motd_file, a.order],
+          [a.id, a.name, resourceId, hashAgentToken(a.token), a.architecture, a.operating_system, a.env, a.directory, a.connection_timeout_seconds, a.troubleshooting_url, a.motd_file, a.order],
         );
         for (const app of a.apps) {
           await db.query(

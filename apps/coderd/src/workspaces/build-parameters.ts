@@ -18,17 +18,21 @@ export interface ResolveInput {
   /** rich_parameter_values of the request. */
   supplied: ParameterValue[];
   firstBuild: boolean;
+  /** Resolution is the same for every transition, as in Coder. */
   transition: 'start' | 'stop' | 'delete';
 }
 
-/** Coder's {min}, {max} and {value} placeholders in a template's own validation message. */
+/** Coder's {min}, {max} and {value} placeholders in a template's own validation message; an unset bound reads 0, as in the provider. */
 function customError(p: ParameterRow, value: string): string | undefined {
   if (!p.validation_error) return undefined;
   return p.validation_error
-    .replaceAll('{min}', String(p.validation_min ?? ''))
-    .replaceAll('{max}', String(p.validation_max ?? ''))
+    .replaceAll('{min}', String(p.validation_min ?? 0))
+    .replaceAll('{max}', String(p.validation_max ?? 0))
     .replaceAll('{value}', value);
 }
+
+/** Go's strconv.Atoi syntax: the provider reads a validated number as an integer. */
+const INTEGER = /^[+-]?\d+$/;
 
 function listValue(value: string): string[] | undefined {
   try {
@@ -39,23 +43,24 @@ function listValue(value: string): string[] | undefined {
   }
 }
 
-/** The first rule `value` breaks for parameter `p`, as a sentence, or undefined. */
+/** The first rule `value` breaks for parameter `p`, as a sentence, or undefined. `previous` is the last build's value, for monotonicity. */
 function valueProblem(p: ParameterRow, value: string, previous: string | undefined): string | undefined {
   const name = `Parameter "${p.name}"`;
   switch (p.type) {
     case 'number': {
+      const { validation_min: min, validation_max: max, validation_monotonic: monotonic } = p;
+      // codersdk only hands a number to the provider's Validation.Valid (strconv.Atoi) when it has min, max or monotonic.
+      const validated = min !== null || max !== null || monotonic !== '';
       const n = Number(value);
+      if (validated && !INTEGER.test(value)) return customError(p, value) ?? `${name} must be an integer, not "${value}".`;
       if (value.trim() === '' || !Number.isFinite(n)) return `${name} must be a number, not "${value}".`;
-      const { validation_min: min, validation_max: max } = p;
       if ((min !== null && n < min) || (max !== null && n > max)) {
         return customError(p, value) ?? `${name} must be ${min !== null && max !== null ? `between ${min} and ${max}` : min !== null ? `at least ${min}` : `at most ${max}`}, not ${value}.`;
       }
-      if (previous !== undefined && p.validation_monotonic) {
-        const before = Number(previous);
-        const increasing = p.validation_monotonic === 'increasing';
-        if (Number.isFinite(before) && (increasing ? n < before : n > before)) {
-          return customError(p, value) ?? `${name} must be equal or ${increasing ? 'greater' : 'lower'} than the previous value ${previous}.`;
-        }
+      // An empty or non-integer previous value is no bound (codersdk and the provider skip it rather than lock the workspace). The message is the provider's fixed one, never validation_error.
+      if (monotonic && previous !== undefined && INTEGER.test(previous)) {
+        const increasing = monotonic === 'increasing';
+        if (increasing ? n < Number(previous) : n > Number(previous)) return `${name} must be equal or ${increasing ? 'greater' : 'lower'} than the previous value ${previous}.`;
       }
       break;
     }
@@ -88,41 +93,34 @@ function valueProblem(p: ParameterRow, value: string, previous: string | undefin
 }
 
 /**
- * Coder's build parameter resolution (wsbuilder getParameters with codersdk's validation): each of
- * the version's parameters takes the supplied value, else the previous build's (never for an
- * ephemeral one), else its default, and is validated. Stop and delete builds reuse the previous
- * values without validating them again, as Coder does. Problems name the parameter, one each.
+ * Coder's build parameter resolution (wsbuilder getClassicParameters with codersdk's
+ * ParameterResolver.ValidateResolve), the same for start, stop and delete: each of the version's
+ * parameters takes the supplied value, else the previous build's (never for an ephemeral one), else
+ * its default, and whichever it takes is validated against this version. Problems name the
+ * parameter, one each; Coder stops at the first, the API reports them all.
  */
 export function resolveBuildParameters(input: ResolveInput): { values: ParameterValue[]; problems: ParameterProblem[] } {
-  const problems: ParameterProblem[] = [];
-  const byName = new Map(input.parameters.map((p) => [p.name, p]));
+  // wsbuilder looks each declared parameter up in the request and takes the first match: other names and repeats are never read.
   const supplied = new Map<string, string>();
-  for (const s of input.supplied) {
-    if (supplied.has(s.name)) problems.push({ field: s.name, detail: `Parameter "${s.name}" is given more than once.` });
-    else if (!byName.has(s.name)) problems.push({ field: s.name, detail: `Parameter "${s.name}" is not a parameter of this template version.` });
-    else supplied.set(s.name, s.value);
-  }
+  for (const s of input.supplied) if (!supplied.has(s.name)) supplied.set(s.name, s.value);
   const previous = new Map(input.previous.map((p) => [p.name, p.value]));
-  if (input.transition !== 'start') {
-    // Values given with a stop or delete are not used (Coder's builds reuse the previous ones); only what the version still declares is carried over; ephemeral values never are.
-    const values = input.parameters.filter((p) => !p.ephemeral && previous.has(p.name)).map((p) => ({ name: p.name, value: previous.get(p.name)! }));
-    return { values, problems };
-  }
+  const problems: ParameterProblem[] = [];
   const values: ParameterValue[] = [];
   for (const p of input.parameters) {
-    const before = p.ephemeral ? undefined : previous.get(p.name);
     const given = supplied.get(p.name);
+    const before = previous.get(p.name);
     if (given !== undefined && !input.firstBuild && !p.mutable && before !== undefined && given !== before) {
       problems.push({ field: p.name, detail: `Parameter "${p.name}" is not mutable, so it can't be updated after creating a workspace.` });
       continue;
     }
-    const value = given ?? before ?? (p.required && p.default_value === '' ? undefined : p.default_value);
-    if (value === undefined) {
-      problems.push({ field: p.name, detail: `Parameter "${p.name}" is required but was not provided.` });
+    const value = given ?? (p.ephemeral ? undefined : before) ?? p.default_value;
+    if (p.required && (value === '' || (given === undefined && before === undefined))) {
+      const detail = given === '' ? `Parameter "${p.name}" is required, so its value can't be empty.` : `Parameter "${p.name}" is required but was not provided.`;
+      problems.push({ field: p.name, detail });
       continue;
     }
-    // Carried-over values were valid when given; a monotonic rule compares a new value with them.
-    const problem = given === undefined && before !== undefined ? undefined : valueProblem(p, value, before);
+    // An empty value of an optional parameter stands for its default when validating, and is stored as given (codersdk validateBuildParameter).
+    const problem = valueProblem(p, value === '' ? p.default_value : value, before);
     if (problem) problems.push({ field: p.name, detail: problem });
     else values.push({ name: p.name, value });
   }

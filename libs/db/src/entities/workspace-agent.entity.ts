@@ -15,7 +15,7 @@ export const WORKSPACE_AGENT_LIFECYCLE_STATES = [
 export type WorkspaceAgentLifecycleState = (typeof WORKSPACE_AGENT_LIFECYCLE_STATES)[number];
 
 @Entity('workspace_agents')
-@Index('workspace_agents_auth_token_idx', ['authToken'])
+@Index('workspace_agents_hashed_auth_token_idx', ['hashedAuthToken'])
 @Index('workspace_agents_resource_id_idx', ['resourceId'])
 export class WorkspaceAgentEntity {
   @PrimaryColumn({ type: 'uuid' }) id: string;
@@ -26,7 +26,8 @@ export class WorkspaceAgentEntity {
   @Column({ name: 'last_connected_at', type: 'timestamptz', nullable: true }) lastConnectedAt: Date | null;
   @Column({ name: 'disconnected_at', type: 'timestamptz', nullable: true }) disconnectedAt: Date | null;
   @Column({ name: 'resource_id', type: 'uuid' }) resourceId: string;
-  @Column({ name: 'auth_token', type: 'uuid' }) authToken: string;
+  /** sha256 of the agent's token; the token itself is never stored. */
+  @Column({ name: 'hashed_auth_token', type: 'bytea' }) hashedAuthToken: Buffer;
   @Column({ name: 'auth_instance_id', type: 'varchar', length: 64, nullable: true }) authInstanceId: string | null;
   @Column({ type: 'varchar', length: 64 }) architecture: string;
   @Column({ name: 'environment_variables', type: 'jsonb', nullable: true })

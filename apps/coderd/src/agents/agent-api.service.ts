@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError, badRequest } from '#httpapi/api-error.js';
+import { Pubsub } from '#db/pubsub.js';
+import { toAgent } from '../provisioners/resource.mapper.js';
+import { AGENT_LOGS_LIMIT_BYTES, AgentsRepository, type AgentWithWorkspace } from './agents.repository.js';
+import type { AgentManifest, PatchLogsRequest, PostLifecycleRequest, PostLogSourceRequest, PostStartupRequest, WorkspaceAgentLogSource } from './agents.dto.js';
+
+/** The channel announcing new logs of an agent (payload: the agent id); followers on every replica read on. */
+export const AGENT_LOGS_CHANNEL = 'workspace_agent_logs';
+/** The agent API version this server speaks over HTTP (Coder's agent API major version). */
+export const AGENT_API_VERSION = '2.0';
+
+/**
+ * What an agent reports about itself, over HTTP JSON (Coder moved these to DRPC; the shapes are its
+ * older HTTP routes'). Every call acts only on the authenticated agent's own rows.
+ */
+@Injectable()
+export class AgentApiService {
+  constructor(
+    private readonly agents: AgentsRepository,
+    private readonly pubsub: Pubsub,
+  ) {}
+
+  manifest(a: AgentWithWorkspace): AgentManifest {
+    const wire = toAgent(a);
+    return {
+      agent_id: a.id,
+      agent_name: a.name,
+      owner_name: a.owner_username,
+      owner_id: a.owner_id,
+      workspace_id: a.workspace_id,
+      workspace_name: a.workspace_name,
+      template_id: a.template_id,
+      environment_variables: a.environment_variables ?? {},
+      directory: a.directory,
+      motd_file: a.motd_file,
+      apps: wire.apps,
+      scripts: wire.scripts,
+      metadata: [],
+      disable_direct_connections: false,
+    };
+  }
+
+  async lifecycle(a: AgentWithWorkspace, req: PostLifecycleRequest): Promise<void> {
+    await this.agents.setLifecycle(a.id, req.state, req.changed_at ? new Date(req.changed_at) : new Date());
+  }
+
+  async startup(a: AgentWithWorkspace, req: PostStartupRequest): Promise<void> {
+    await this.agents.setStartup(a.id, { version: req.version, expandedDirectory: req.expanded_directory ?? '', subsystems: req.subsystems ?? [], apiVersion: AGENT_API_VERSION });
+  }
+
+  /** PATCH /workspaceagents/me/logs: Coder's 400 for an empty batch, 413 once the agent's logs would pass 1 MiB. */
+  async appendLogs(a: AgentWithWorkspace, req: PatchLogsRequest): Promise<void> {
+    if (req.logs.length === 0) throw badRequest('No logs provided.');
+    const ok = await this.agents.appendLogs(
+      a.id,
+      req.log_source_id,
+      req.logs.map((l) => ({ createdAt: new Date(l.created_at), output: l.output, level: l.level ?? 'info' })),
+    );
+    if (!ok) throw new ApiError(413, 'Logs limit exceeded', `An agent's logs may hold at most ${AGENT_LOGS_LIMIT_BYTES} bytes of output; later logs are dropped and logs_overflowed is set.`);
+    await this.pubsub.publish(AGENT_LOGS_CHANNEL, a.id);
+  }
+
+  async logSource(a: AgentWithWorkspace, req: PostLogSourceRequest): Promise<WorkspaceAgentLogSource> {
+    return this.agents.insertLogSource(a.id, { id: req.id, displayName: req.display_name, icon: req.icon ?? '' });
+  }
+}
