@@ -12,7 +12,7 @@ const SOURCE = '00000000-0000-4000-8000-00000000a001';
 
 /** A template whose one agent has `token`; `stopHangs` keeps a stop build running until cancelled. */
 const doc = (token: string, stopHangs = false) => ({
-  resources: [{ name: 'dev', type: 'docker_container', agents: [{ name: 'main', token, directory: '/home/coder', env: { EDITOR: 'vim' }, apps: [{ slug: 'code', url: 'http://localhost:8080' }] }] }],
+  resources: [{ name: 'dev', type: 'docker_container', agents: [{ name: 'main', token, directory: '/home/coder', env: { EDITOR: 'vim' }, apps: [{ slug: 'code', url: 'http://localhost:8080' }, { slug: 'web', url: 'http://localhost:3000', healthcheck: { url: 'http://localhost:3000/healthz', interval: 5, threshold: 3 } }] }] }],
   ...(stopHangs ? { outcomes: { stop: { apply: { hang: true } } } } : {}),
 });
 
@@ -65,7 +65,7 @@ describe('workspace agents', () => {
       workspace_id: w.workspaceId,
       directory: '/home/coder',
       environment_variables: { EDITOR: 'vim' },
-      apps: [expect.objectContaining({ slug: 'code', url: 'http://localhost:8080' })],
+      apps: [expect.objectContaining({ slug: 'code', url: 'http://localhost:8080' }), expect.objectContaining({ slug: 'web' })],
     });
     const stored = JSON.stringify(await server.sql(`SELECT * FROM workspace_agents WHERE id = $1`, [w.agentId]));
     expect(stored).not.toContain(w.token);
@@ -174,6 +174,24 @@ describe('workspace agents', () => {
     expect((await asAgent(w.token).patch('logs', { log_source_id: SOURCE, logs: [{ created_at: '2026-12-07T10:00:00Z', output: 'first' }] })).status).toBe(200);
     await firstTwo;
     expect(received).toEqual(['first', 'second']);
+  });
+
+  it('app health: the agent reports its checked apps; other apps and bad values change nothing', async () => {
+    const w = await running();
+    const apps = async () => Object.fromEntries(((await api(server, member.token).get(`/api/v2/workspaceagents/${w.agentId}`)).body.apps as Array<{ slug: string; id: string; health: string }>).map((p) => [p.slug, p]));
+    const { code, web } = await apps();
+    expect([code.health, web.health]).toEqual(['disabled', 'initializing']);
+    expect((await asAgent(w.token).post('app-health', { healths: { [web.id]: 'healthy' } })).status).toBe(200);
+    expect((await apps()).web.health).toBe('healthy');
+    const unchecked = await asAgent(w.token).post('app-health', { healths: { [web.id]: 'unhealthy', [code.id]: 'healthy' } });
+    expect(unchecked.status).toBe(404);
+    expect(unchecked.body).toEqual({ message: 'Error setting workspace app health', detail: `health checking is disabled for workspace app ${code.id}` });
+    const foreign = await asAgent(w.token).post('app-health', { healths: { [randomUUID()]: 'healthy' } });
+    expect(foreign.status).toBe(404);
+    const bad = await asAgent(w.token).post('app-health', { healths: { [web.id]: 'sleepy' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toBe('workspace app health sleepy is not a valid value');
+    expect((await apps()).web.health).toBe('healthy');
   });
 
   it('users read an agent as they read its workspace', async () => {

@@ -28,6 +28,7 @@ export const GATEWAY_CATCH_ALL = Array.from({ length: 16 }, (_, i) => i + 1).map
 export const AGENT_SELF = [
   'GET /api/v2/workspaceagents/me/manifest',
   'PATCH /api/v2/workspaceagents/me/logs',
+  'POST /api/v2/workspaceagents/me/app-health',
   'POST /api/v2/workspaceagents/me/log-source',
   'POST /api/v2/workspaceagents/me/report-lifecycle',
   'POST /api/v2/workspaceagents/me/startup',

@@ -5,7 +5,7 @@ import { Endpoint } from '#httpapi/endpoint.js';
 import { AgentAuthGuard, CurrentAgent } from './agent-auth.guard.js';
 import { AgentApiService } from './agent-api.service.js';
 import type { AgentWithWorkspace } from './agents.repository.js';
-import { AgentManifest, PatchLogsRequest, PostLifecycleRequest, PostLogSourceRequest, PostStartupRequest, WorkspaceAgentLogSource } from './agents.dto.js';
+import { AgentManifest, PatchLogsRequest, PostAppHealthsRequest, PostLifecycleRequest, PostLogSourceRequest, PostStartupRequest, WorkspaceAgentLogSource } from './agents.dto.js';
 
 const AGENT_AUTH =
   'Authenticated with the agent\'s token (as a session token). An agent may call while its build is the latest, and during the stop ' +
@@ -43,6 +43,16 @@ export class AgentApiController {
   async logs(@CurrentAgent() agent: AgentWithWorkspace, @Body() body: PatchLogsRequest): Promise<{ message: string }> {
     await this.api.appendLogs(agent, body);
     return { message: 'Logs added.' };
+  }
+
+  @Endpoint('POST', 'app-health', {
+    id: 'postWorkspaceAgentAppHealth',
+    summary: 'Submit workspace agent application health',
+    description: `The health of apps with a health check, by app id: initializing, healthy or unhealthy. Another agent's app, or one without a health check, is 404. ${AGENT_AUTH}`,
+    status: 200,
+  })
+  async appHealth(@CurrentAgent() agent: AgentWithWorkspace, @Body() body: PostAppHealthsRequest): Promise<void> {
+    await this.api.appHealths(agent, body);
   }
 
   @Endpoint('POST', 'log-source', { id: 'postWorkspaceAgentLogSource', summary: 'Post workspace agent log source', description: AGENT_AUTH, response: WorkspaceAgentLogSource })

@@ -3,10 +3,13 @@ import { ApiError, badRequest } from '#httpapi/api-error.js';
 import { Pubsub } from '#db/pubsub.js';
 import { toAgent } from '../provisioners/resource.mapper.js';
 import { AGENT_LOGS_LIMIT_BYTES, AgentsRepository, type AgentWithWorkspace } from './agents.repository.js';
-import type { AgentManifest, PatchLogsRequest, PostLifecycleRequest, PostLogSourceRequest, PostStartupRequest, WorkspaceAgentLogSource } from './agents.dto.js';
+import type { AgentManifest, PatchLogsRequest, PostAppHealthsRequest, PostLifecycleRequest, PostLogSourceRequest, PostStartupRequest, WorkspaceAgentLogSource } from './agents.dto.js';
 
 /** The channel announcing new logs of an agent (payload: the agent id); followers on every replica read on. */
 export const AGENT_LOGS_CHANNEL = 'workspace_agent_logs';
+const APP_HEALTH_ERROR = 'Error setting workspace app health';
+const REPORTED_HEALTHS = ['initializing', 'healthy', 'unhealthy'];
+
 /** The agent API version this server speaks over HTTP (Coder's agent API major version). */
 export const AGENT_API_VERSION = '2.0';
 
@@ -59,6 +62,23 @@ export class AgentApiService {
     );
     if (!ok) throw new ApiError(413, 'Logs limit exceeded', `An agent's logs may hold at most ${AGENT_LOGS_LIMIT_BYTES} bytes of output; later logs are dropped and logs_overflowed is set.`);
     await this.pubsub.publish(AGENT_LOGS_CHANNEL, a.id);
+  }
+
+  /**
+   * POST /workspaceagents/me/app-health, with Coder's answers: an app that is not this agent's, or has
+   * no health check, is 404; a health other than initializing, healthy or unhealthy is 400. Nothing is
+   * written unless every entry is valid.
+   */
+  async appHealths(a: AgentWithWorkspace, req: PostAppHealthsRequest): Promise<void> {
+    const updates: Array<{ appId: string; health: string }> = [];
+    for (const [appId, health] of Object.entries(req.healths)) {
+      const app = a.apps.find((p) => p.id === appId);
+      if (!app) throw new ApiError(404, APP_HEALTH_ERROR, `workspace app name ${appId} not found`);
+      if (!app.healthcheck_url) throw new ApiError(404, APP_HEALTH_ERROR, `health checking is disabled for workspace app ${appId}`);
+      if (!REPORTED_HEALTHS.includes(health)) throw new ApiError(400, APP_HEALTH_ERROR, `workspace app health ${health} is not a valid value`);
+      updates.push({ appId, health });
+    }
+    if (updates.length > 0) await this.agents.setAppHealths(a.id, updates);
   }
 
   async logSource(a: AgentWithWorkspace, req: PostLogSourceRequest): Promise<WorkspaceAgentLogSource> {

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { WORKSPACE_AGENT_LIFECYCLE_STATES } from '#db/entities/workspace-agent.entity.js';
+import { IsStringMap } from '#httpapi/validators.js';
 import { LOG_LEVELS } from '#db/entities/provisioner-job-log.entity.js';
 import { WorkspaceAgentScript, WorkspaceApp } from '../provisioners/resources.dto.js';
 
@@ -86,4 +87,11 @@ export class WorkspaceAgentLog {
   @ApiProperty({ enum: LOG_LEVELS })
   level: string;
   source_id: string;
+}
+
+/** The health an agent's checks found, per app id (Coder's PostWorkspaceAppHealthsRequest). */
+export class PostAppHealthsRequest {
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', enum: ['initializing', 'healthy', 'unhealthy'] } })
+  @IsStringMap()
+  healths: Record<string, string>;
 }

@@ -157,6 +157,15 @@ export class AgentsRepository {
     );
   }
 
+  /** Sets the health of some of the agent's apps, in one statement. */
+  async setAppHealths(agentId: string, healths: Array<{ appId: string; health: string }>): Promise<void> {
+    await this.ds.query(
+      `UPDATE workspace_apps p SET health = t.health::workspace_app_health
+       FROM unnest($2::uuid[], $3::text[]) AS t(id, health) WHERE p.id = t.id AND p.agent_id = $1`,
+      [agentId, healths.map((h) => h.appId), healths.map((h) => h.health)],
+    );
+  }
+
   async exists(agentId: string): Promise<boolean> {
     return (await this.ds.query(`SELECT 1 FROM workspace_agents WHERE id = $1 AND NOT deleted`, [agentId])).length > 0;
   }
