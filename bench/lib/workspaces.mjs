@@ -69,7 +69,7 @@ export async function seedWorkspaces(db, templateId, versionId, count) {
     await db.query(`UPDATE workspaces SET latest_build_up = true WHERE id IN (SELECT ws FROM seed)`);
     await db.query(`INSERT INTO workspace_resources (id, job_id, transition, type, name) SELECT resource, job, 'start', 'docker_container', 'dev' FROM seed`);
     await db.query(`INSERT INTO workspace_resource_metadata (workspace_resource_id, key, value) SELECT resource, 'image', 'codercom/enterprise-base' FROM seed`);
-    await db.query(`INSERT INTO workspace_agents (id, name, resource_id, auth_token, architecture, operating_system) SELECT gen_random_uuid(), 'main', resource, gen_random_uuid(), 'amd64', 'linux' FROM seed`);
+    await db.query(`INSERT INTO workspace_agents (id, name, resource_id, hashed_auth_token, architecture, operating_system) SELECT gen_random_uuid(), 'main', resource, sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'amd64', 'linux' FROM seed`);
     await db.query('COMMIT');
   } catch (err) {
     await db.query('ROLLBACK').catch(() => undefined);
