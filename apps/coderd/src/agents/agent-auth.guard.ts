@@ -32,7 +32,9 @@ export class AgentAuthGuard implements CanActivate {
         'The agent cannot authenticate until the workspace provision job has been completed. If the job is no longer running, this agent is invalid.',
       );
     }
-    await this.agents.touchConnection(agent.id, HEARTBEAT_WRITE_INTERVAL_S);
+    // The auth row already says when the agent was last seen: most requests need no write at all.
+    const lastSeen = agent.last_connected_at ? Date.parse(agent.last_connected_at) : 0;
+    if (agent.disconnected_at || Date.now() - lastSeen >= HEARTBEAT_WRITE_INTERVAL_S * 1000) await this.agents.touchConnection(agent.id, HEARTBEAT_WRITE_INTERVAL_S);
     req[AGENT_KEY] = agent;
     return true;
   }

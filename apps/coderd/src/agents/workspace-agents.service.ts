@@ -3,6 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { notFound } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
 import { Pubsub } from '#db/pubsub.js';
+import { streamEvents } from '#httpapi/event-stream.js';
 import { AuthzService } from '../auth/authz.service.js';
 import { isUuid } from '../files/files.service.js';
 import { toAgent } from '../provisioners/resource.mapper.js';
@@ -57,33 +58,31 @@ export class WorkspaceAgentsService implements OnModuleInit {
    * Follows an agent's logs as Server-Sent Events: what exists after `after`, then each new batch as
    * any replica announces it. Ends when the client leaves, the agent is gone, or the server drains.
    */
-  async follow(out: ServerResponse, agentId: string, after: number): Promise<void> {
-    out.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+  follow(out: ServerResponse, agentId: string, after: number): Promise<void> {
     let last = after;
-    let reading = Promise.resolve();
-    let stop: () => void = () => undefined;
-    const finished = new Promise<void>((resolve) => (stop = resolve));
-    const read = () => {
-      reading = reading
-        .then(async () => {
+    return streamEvents(
+      out,
+      {
+        read: async (send) => {
           for (const l of await this.agents.logs(agentId, last)) {
             last = l.id;
-            out.write(`event: data\ndata: ${JSON.stringify(toLog(l))}\n\n`);
+            send(toLog(l));
           }
-          if (!(await this.agents.exists(agentId))) stop();
-        })
-        .catch(() => stop());
-    };
+          return !(await this.agents.exists(agentId));
+        },
+        watch: (wake) => this.watchLogs(agentId, wake),
+      },
+      this.draining.signal,
+    );
+  }
+
+  private watchLogs(agentId: string, wake: () => void): () => void {
     const listeners = this.logListeners.get(agentId) ?? new Set();
     this.logListeners.set(agentId, listeners);
-    listeners.add(read);
-    out.on('close', stop);
-    this.draining.signal.addEventListener('abort', stop, { once: true });
-    read();
-    await finished;
-    listeners.delete(read);
-    if (listeners.size === 0) this.logListeners.delete(agentId);
-    this.draining.signal.removeEventListener('abort', stop);
-    if (!out.writableEnded) out.end();
+    listeners.add(wake);
+    return () => {
+      listeners.delete(wake);
+      if (listeners.size === 0) this.logListeners.delete(agentId);
+    };
   }
 }

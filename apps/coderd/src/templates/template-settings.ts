@@ -47,13 +47,6 @@ export const MAX_AUTOSTOP_REQUIREMENT_WEEKS = 16;
 const MINUTE_MS = 60_000;
 const POSITIVE = 'Must be a positive integer.';
 
-const KEYS: (keyof TemplateSettings)[] = [
-  'name', 'display_name', 'description', 'icon', 'default_ttl', 'activity_bump', 'time_til_autostop_notify', 'failure_ttl',
-  'time_til_dormant', 'time_til_dormant_autodelete', 'autostop_requirement_days_of_week', 'autostop_requirement_weeks',
-  'autostart_block_days_of_week', 'allow_user_autostart', 'allow_user_autostop', 'allow_user_cancel_workspace_jobs',
-  'require_active_version', 'deprecated', 'max_port_sharing_level', 'cors_behavior', 'use_classic_parameter_flow',
-  'disable_module_cache', 'group_acl',
-];
 
 /** Fields of the create and update requests that need `advanced_template_scheduling` (create names dormancy differently). */
 const SCHEDULING_FIELDS = [
@@ -145,7 +138,7 @@ export function planTemplateUpdate(current: TemplateRow, request: UpdateTemplate
     disable_module_cache: req.disable_module_cache ?? current.disable_module_cache,
     group_acl: groupAcl,
   };
-  const changed = KEYS.some((k) => JSON.stringify(next[k]) !== JSON.stringify(current[k]));
+  const changed = (Object.keys(next) as (keyof TemplateSettings)[]).some((k) => JSON.stringify(next[k]) !== JSON.stringify(current[k]));
   const workspaces: DormancyEffects = {
     touchLastUsed: req.update_workspace_last_used_at === true,
     restartDormant: req.update_workspace_dormant_at === true,

@@ -17,6 +17,8 @@ export interface TemplateVersionRow {
   readme: string;
   archived: boolean;
   has_external_agent: boolean | null;
+  /** The external auth providers the template asks users to link, `[{id, optional}]`. */
+  external_auth_providers: Array<{ id: string; optional?: boolean }>;
   created_by_id: string;
   created_by_username: string;
   created_by_name: string;
@@ -55,7 +57,7 @@ type Db = DataSource | EntityManager;
 
 /** A version with its import job, creator and template in one row. */
 const VERSION_SELECT = `SELECT v.id, v.template_id, v.organization_id, ${isoTimestamp('v.created_at')} AS created_at,
-    ${isoTimestamp('v.updated_at')} AS updated_at, v.name, v.message, v.readme, v.archived, v.has_external_agent,
+    ${isoTimestamp('v.updated_at')} AS updated_at, v.name, v.message, v.readme, v.archived, v.has_external_agent, v.external_auth_providers,
     u.id AS created_by_id, u.username AS created_by_username, u.name AS created_by_name, u.avatar_url AS created_by_avatar_url,
     t.name AS template_name, t.display_name AS template_display_name, t.icon AS template_icon,
     t.user_acl AS template_user_acl, t.group_acl AS template_group_acl,
@@ -176,15 +178,6 @@ export class TemplateVersionsRepository {
        FROM template_version_variables WHERE template_version_id = $1 ORDER BY name`,
       [versionId],
     );
-  }
-
-  /** The external auth providers the version's template asks users to link, as `[{id, optional}]`. */
-  async externalAuthProviders(versionId: string): Promise<Array<{ id: string; optional?: boolean }>> {
-    const rows: Array<{ providers: Array<{ id: string; optional?: boolean }> }> = await this.ds.query(
-      `SELECT external_auth_providers AS providers FROM template_versions WHERE id = $1`,
-      [versionId],
-    );
-    return rows[0]?.providers ?? [];
   }
 
   async setReadme(db: EntityManager, versionId: string, readme: string): Promise<void> {

@@ -130,7 +130,7 @@ export class TemplateVersionsService {
    */
   async externalAuth(actor: Actor, id: string): Promise<TemplateVersionExternalAuth[]> {
     const v = await this.resolve(actor, id);
-    const [missing] = await this.versions.externalAuthProviders(v.id);
+    const [missing] = v.external_auth_providers;
     if (missing) {
       throw new ApiError(404, `The template version references a Git auth provider "${missing.id}" that no longer exists.`, "You'll need to update the template version to use a different provider.");
     }
