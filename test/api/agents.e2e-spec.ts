@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { api, createFirstUser, createUser, type FirstUser, type TestUser } from '../support/fixtures.js';
-import { createTemplate, waitForBuild } from '../support/templates.js';
+import { waitForBuild } from '../support/templates.js';
+import { asAgent as agentApi, runningWorkspace } from '../support/agents.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const SOURCE = '00000000-0000-4000-8000-00000000a001';
@@ -34,23 +35,10 @@ describe('workspace agents', () => {
   /** A running workspace of `member` with one agent; answers its ids and the agent's token. */
   async function running(opts: { stopHangs?: boolean } = {}) {
     const token = randomUUID();
-    const t = await createTemplate(server, owner.token, owner.orgId, `agents-${++seq}`, doc(token, opts.stopHangs));
-    const ws = await api(server, member.token).post('/api/v2/users/me/workspaces').send({ name: `agent-ws-${seq}`, template_id: t.id });
-    expect(ws.status).toBe(201);
-    const build = await waitForBuild(server, member.token, ws.body.latest_build.id);
-    expect(build.status).toBe('running');
-    const agentId = (await server.sql<{ id: string }>(
-      `SELECT a.id FROM workspace_agents a JOIN workspace_resources r ON r.id = a.resource_id JOIN workspace_builds b ON b.job_id = r.job_id WHERE b.id = $1`,
-      [build.id],
-    ))[0].id;
-    return { token, workspaceId: ws.body.id as string, buildId: build.id, agentId };
+    return { token, ...(await runningWorkspace(server, owner, member, `agents-${++seq}`, doc(token, opts.stopHangs))) };
   }
 
-  const asAgent = (token: string) => ({
-    get: (path: string) => api(server).get(`/api/v2/workspaceagents/me/${path}`).set('Coder-Session-Token', token),
-    post: (path: string, body: unknown) => api(server).post(`/api/v2/workspaceagents/me/${path}`).set('Coder-Session-Token', token).send(body as object),
-    patch: (path: string, body: unknown) => api(server).patch(`/api/v2/workspaceagents/me/${path}`).set('Coder-Session-Token', token).send(body as object),
-  });
+  const asAgent = (token: string) => agentApi(server, token);
   const agentStatus = async (token: string) => (await asAgent(token).get('manifest')).status;
 
   it('an agent reads its manifest with its token; the token is stored only hashed', async () => {

@@ -10,6 +10,7 @@ import { LicensesModule } from './licenses/licenses.module.js';
 import { LicensesRepository } from './licenses/licenses.repository.js';
 import { MultiOrgModule } from './organizations/multi-org.module.js';
 import { ExternalProvisionersModule } from './provisioners/provisioners.module.js';
+import { ExternalAgentsModule } from './workspaces/external-agents.module.js';
 
 /**
  * The enterprise server: the AGPL core with license-backed entitlements and licensed behaviour
@@ -37,6 +38,7 @@ export class EnterpriseModule {
         MultiOrgModule.register(),
         AibridgeModule.register(),
         ExternalProvisionersModule,
+        ExternalAgentsModule,
       ],
     };
   }

@@ -9,6 +9,8 @@ import { WorkspaceListOrder1733100000000 } from '#migrations/1733100000000-works
 import { ProvisionerKeySecret1733200000000 } from '#migrations/1733200000000-provisioner-key-secret.js';
 import { TemplateSettings1733300000000 } from '#migrations/1733300000000-template-settings.js';
 import { WorkspaceAgents1733400000000 } from '#migrations/1733400000000-workspace-agents.js';
+import { AgentReports1733500000000 } from '#migrations/1733500000000-agent-reports.js';
+import { Tasks1733600000000 } from '#migrations/1733600000000-tasks.js';
 import { AiGatewayCoderdKeyEntity } from './entities/ai-gateway-coderd-key.entity.js';
 import { AiModelPriceEntity } from './entities/ai-model-price.entity.js';
 import { AiSpendTotalEntity } from './entities/ai-spend-total.entity.js';
@@ -45,6 +47,11 @@ import { WorkspaceResourceEntity } from './entities/workspace-resource.entity.js
 import { WorkspaceResourceMetadataEntity } from './entities/workspace-resource-metadata.entity.js';
 import { WorkspaceAgentEntity } from './entities/workspace-agent.entity.js';
 import { WorkspaceAgentScriptEntity } from './entities/workspace-agent-script.entity.js';
+import { TaskEntity } from './entities/task.entity.js';
+import { WorkspaceAppStatusEntity } from './entities/workspace-app-status.entity.js';
+import { WorkspaceAgentStatEntity } from './entities/workspace-agent-stat.entity.js';
+import { WorkspaceAgentMetadataEntity } from './entities/workspace-agent-metadata.entity.js';
+import { WorkspaceAgentScriptTimingEntity } from './entities/workspace-agent-script-timing.entity.js';
 import { WorkspaceAppEntity } from './entities/workspace-app.entity.js';
 
 export const ENTITIES = [
@@ -85,11 +92,16 @@ export const ENTITIES = [
   WorkspaceResourceMetadataEntity,
   WorkspaceAgentEntity,
   WorkspaceAgentScriptEntity,
+  WorkspaceAgentStatEntity,
+  WorkspaceAgentMetadataEntity,
+  WorkspaceAgentScriptTimingEntity,
+  TaskEntity,
+  WorkspaceAppStatusEntity,
   WorkspaceAppEntity,
 ];
 
 /** Listed explicitly (no globs) so the compiled ESM output and jest load the same classes. */
-export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000, WorkspaceListOrder1733100000000, ProvisionerKeySecret1733200000000, TemplateSettings1733300000000, WorkspaceAgents1733400000000];
+export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000, WorkspaceListOrder1733100000000, ProvisionerKeySecret1733200000000, TemplateSettings1733300000000, WorkspaceAgents1733400000000, AgentReports1733500000000, Tasks1733600000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

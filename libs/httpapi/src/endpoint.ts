@@ -22,6 +22,8 @@ export interface EndpointOptions {
   public?: boolean;
   /** Whether the answer waits for the change's notifications (StateBarrierInterceptor); every method but GET by default. */
   changesState?: boolean;
+  /** Marked deprecated in the OpenAPI document (kept for older clients). */
+  deprecated?: boolean;
 }
 
 const ROUTE = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete };
@@ -49,7 +51,7 @@ export function Endpoint(method: Method, path: string, o: EndpointOptions): Meth
   const decorators = [
     ROUTE[method](path),
     HttpCode(status),
-    ApiOperation({ operationId: o.id, summary: o.summary, description: o.description }),
+    ApiOperation({ operationId: o.id, summary: o.summary, description: o.description, ...(o.deprecated ? { deprecated: true } : {}) }),
     o.responseSchema || type === 'string'
       ? ApiResponse({ status, description: 'OK', schema: o.responseSchema ?? { type: 'string' } })
       : ApiResponse({ status, description: type ? 'OK' : 'No content', ...(type ? { type, isArray } : {}) }),

@@ -54,6 +54,7 @@ export class JsonProvisioner implements Provisioner {
       rich_parameters: doc.parameters,
       variables,
       readme: doc.readme || (readTarFile(source, 'README.md') ?? ''),
+      has_ai_tasks: doc.ai_task !== null,
     };
   }
 
@@ -69,7 +70,14 @@ export class JsonProvisioner implements Provisioner {
     await this.stage(outcome.apply, APPLY_STAGE[req.transition], session);
     session.log('info', APPLY_STAGE[req.transition], `Apply complete! Resources: ${resources.length}.`);
     const state: JsonState = { transition: req.transition, resources: resources.map((r) => `${r.type}.${r.name}`) };
-    return { state: new TextEncoder().encode(JSON.stringify(state)), resources };
+    return { state: new TextEncoder().encode(JSON.stringify(state)), resources, ai_tasks: this.aiTasks(doc, resources) };
+  }
+
+  /** A started workspace of an AI-task template runs its task in the app the document names. */
+  private aiTasks(doc: TemplateDocument, resources: ProvisionedResource[]): Array<{ id: string; app_id: string }> {
+    const slug = doc.ai_task?.app_slug;
+    const app = slug === undefined ? undefined : resources.flatMap((r) => r.agents.flatMap((a) => a.apps)).find((a) => a.slug === slug);
+    return app ? [{ id: randomUUID(), app_id: app.id }] : [];
   }
 
   private document(source: Uint8Array): TemplateDocument {
@@ -127,6 +135,8 @@ export class JsonProvisioner implements Provisioner {
         id: randomUUID(),
         name: a.name,
         token: a.token ?? randomUUID(),
+        external: a.external,
+        metadata: a.metadata,
         operating_system: a.operating_system,
         architecture: a.architecture,
         directory: s(a.directory),

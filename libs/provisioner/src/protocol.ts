@@ -1,7 +1,7 @@
 // The provisioner daemon protocol: what a daemon and coderd say to each other. Coder speaks DRPC over
 // a websocket; here the same messages are JSON, sent in-process by the built-in daemons and over
 // HTTP by external ones (docs/provisioners.md). Field names follow Coder's provisionerd.proto.
-import type { AppDecl, LogLevel, ParameterDecl, ScriptDecl, Transition, VariableDecl } from './template-document.js';
+import type { AgentMetadataDecl, AppDecl, LogLevel, ParameterDecl, ScriptDecl, Transition, VariableDecl } from './template-document.js';
 
 export const PROVISIONER_TYPES = ['echo', 'terraform'] as const;
 export type ProvisionerType = (typeof PROVISIONER_TYPES)[number];
@@ -31,8 +31,12 @@ export type ProvisionedScript = ScriptDecl;
 export interface ProvisionedAgent {
   id: string;
   name: string;
-  /** A UUID; the agent authenticates with it. */
+  /** A UUID; the agent authenticates with it. coderd replaces an external agent's token with one it can derive again. */
   token: string;
+  /** Older daemons omit it: not external. */
+  external?: boolean;
+  /** Older daemons omit it: none. */
+  metadata?: AgentMetadataDecl[];
   operating_system: string;
   architecture: string;
   directory: string;
@@ -115,11 +119,15 @@ export interface CompletedJob {
     /** Older daemons omit it: no variables. */
     variables?: ResolvedVariable[];
     readme: string;
+    /** The template declares an AI task (Coder's has_ai_tasks). */
+    has_ai_tasks?: boolean;
   };
   workspace_build?: {
     /** The new provisioner state, base64. */
     state: string;
     resources: ProvisionedResource[];
+    /** The build's AI tasks, each shown in one of its apps (Coder's AITask; at most one today). */
+    ai_tasks?: Array<{ id: string; app_id: string }>;
   };
 }
 

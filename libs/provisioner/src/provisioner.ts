@@ -29,6 +29,7 @@ export interface BuildRequest {
 export interface BuildResult {
   state: Uint8Array;
   resources: ProvisionedResource[];
+  ai_tasks: Array<{ id: string; app_id: string }>;
 }
 
 export type ImportResult = NonNullable<CompletedJob['template_import']>;

@@ -73,7 +73,7 @@ export class JobRunner {
           session,
         );
         await logs.close();
-        await this.api.complete({ job_id: job.job_id, workspace_build: { state: Buffer.from(result.state).toString('base64'), resources: result.resources } });
+        await this.api.complete({ job_id: job.job_id, workspace_build: { state: Buffer.from(result.state).toString('base64'), resources: result.resources, ai_tasks: result.ai_tasks } });
       } else {
         throw new ProvisionerError(`This daemon cannot run ${job.type} jobs.`);
       }

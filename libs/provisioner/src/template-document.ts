@@ -80,8 +80,23 @@ export interface ScriptDecl {
   log_path: string;
 }
 
+/** A value the agent collects by running a script every `interval` seconds (Terraform's coder_agent metadata). */
+export interface AgentMetadataDecl {
+  key: string;
+  display_name: string;
+  script: string;
+  /** Seconds between runs. */
+  interval: number;
+  /** Seconds a run may take. */
+  timeout: number;
+  order: number;
+}
+
 export interface AgentDecl {
   name: string;
+  /** Runs on a machine coderd does not provision (Terraform's coder_external_agent): admins can read its token back. */
+  external: boolean;
+  metadata: AgentMetadataDecl[];
   operating_system: string;
   architecture: string;
   directory: string;
@@ -123,6 +138,8 @@ export interface StageDecl {
 
 export interface TemplateDocument {
   readme: string;
+  /** Workspaces of this template can run AI tasks, shown in the app with this slug (Terraform's coder_ai_task). */
+  ai_task: { app_slug: string } | null;
   variables: VariableDecl[];
   parameters: ParameterDecl[];
   resources: ResourceDecl[];
@@ -141,6 +158,7 @@ const NAME_RE = /^[a-z0-9](-?[a-z0-9])*$/i; // Coder's agent name rule
 const SLUG_RE = /^[a-z0-9](-?[a-z0-9])*$/; // Coder's app slug rule
 const PARAM_NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
 const VARIABLE_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$/; // Terraform's identifier rule
+const METADATA_KEY_RE = /^[a-zA-Z0-9_-]{1,127}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Json = Record<string, unknown>;
@@ -366,12 +384,28 @@ function script(r: Reader): ScriptDecl {
   };
 }
 
+function agentMetadata(r: Reader): AgentMetadataDecl {
+  r.only(['key', 'display_name', 'script', 'interval', 'timeout', 'order']);
+  return {
+    key: r.matching('key', METADATA_KEY_RE, 'must be 1 to 127 letters, digits, underscores or hyphens'),
+    display_name: r.string('display_name', ''),
+    script: r.string('script'),
+    interval: r.integer('interval', 10, 1),
+    timeout: r.integer('timeout', 5),
+    order: r.integer('order', 0, -1_000_000),
+  };
+}
+
 function agent(r: Reader): AgentDecl {
-  r.only(['name', 'operating_system', 'architecture', 'directory', 'env', 'token', 'connection_timeout_seconds', 'troubleshooting_url', 'motd_file', 'order', 'apps', 'scripts']);
+  r.only(['name', 'external', 'operating_system', 'architecture', 'directory', 'env', 'token', 'connection_timeout_seconds', 'troubleshooting_url', 'motd_file', 'order', 'apps', 'scripts', 'metadata']);
   const apps = r.list('apps', app);
   uniqueBy(apps, (a) => a.slug, `${r.path}.apps`, 'app slug');
+  const metadata = r.list('metadata', agentMetadata);
+  uniqueBy(metadata, (m) => m.key, `${r.path}.metadata`, 'metadata key');
   return {
     name: r.matching('name', NAME_RE, 'must be letters and digits separated by single hyphens'),
+    external: r.bool('external', false),
+    metadata,
     operating_system: r.string('operating_system', 'linux'),
     architecture: r.string('architecture', 'amd64'),
     directory: r.string('directory', ''),
@@ -410,6 +444,15 @@ function resource(r: Reader): ResourceDecl {
   };
 }
 
+/** The AI task's app must be exactly one app of an agent that exists when the workspace runs. */
+function aiTask(r: Reader, resources: ResourceDecl[]): { app_slug: string } {
+  r.only(['app_slug']);
+  const slug = r.string('app_slug');
+  const apps = resources.filter((x) => x.transitions.includes('start')).flatMap((x) => x.agents.flatMap((a) => a.apps)).filter((a) => a.slug === slug);
+  if (apps.length !== 1) throw new TemplateDocumentError(`${r.path}.app_slug: must name exactly one app of a started agent (found ${apps.length} named "${slug}")`);
+  return { app_slug: slug };
+}
+
 function stage(r: Reader): StageDecl {
   r.only(['logs', 'error', 'hang']);
   const logsValue = r.raw('logs');
@@ -440,7 +483,7 @@ export function parseTemplateDocument(text: string): TemplateDocument {
   } catch (err) {
     throw new TemplateDocumentError(`${TEMPLATE_DOCUMENT_FILE}: not valid JSON: ${(err as Error).message}`);
   }
-  const r = Reader.of(json, TEMPLATE_DOCUMENT_FILE).only(['$schema', 'readme', 'variables', 'parameters', 'resources', 'outcomes']);
+  const r = Reader.of(json, TEMPLATE_DOCUMENT_FILE).only(['$schema', 'readme', 'ai_task', 'variables', 'parameters', 'resources', 'outcomes']);
   const variables = r.list('variables', variable);
   uniqueBy(variables, (v) => v.name, `${r.path}.variables`, 'variable name');
   const parameters = r.list('parameters', parameter);
@@ -451,6 +494,7 @@ export function parseTemplateDocument(text: string): TemplateDocument {
   const o = r.child('outcomes').only(['import', 'start', 'stop', 'delete']);
   return {
     readme: r.string('readme', ''),
+    ai_task: r.has('ai_task') ? aiTask(r.child('ai_task'), resources) : null,
     variables,
     parameters,
     resources,

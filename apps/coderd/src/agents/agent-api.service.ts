@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiError, badRequest } from '#httpapi/api-error.js';
 import { Pubsub } from '#db/pubsub.js';
 import { toAgent } from '../provisioners/resource.mapper.js';
+import { AgentReportsRepository, toMetadataDescription } from './agent-reports.repository.js';
 import { AGENT_LOGS_LIMIT_BYTES, AgentsRepository, type AgentWithWorkspace } from './agents.repository.js';
 import type { AgentManifest, PatchLogsRequest, PostAppHealthsRequest, PostLifecycleRequest, PostLogSourceRequest, PostStartupRequest, WorkspaceAgentLogSource } from './agents.dto.js';
 
@@ -22,10 +23,12 @@ export class AgentApiService {
   constructor(
     private readonly agents: AgentsRepository,
     private readonly pubsub: Pubsub,
+    private readonly reports: AgentReportsRepository,
   ) {}
 
-  manifest(a: AgentWithWorkspace): AgentManifest {
+  async manifest(a: AgentWithWorkspace): Promise<AgentManifest> {
     const wire = toAgent(a);
+    const metadata = await this.reports.metadata(a.id);
     return {
       agent_id: a.id,
       agent_name: a.name,
@@ -39,7 +42,7 @@ export class AgentApiService {
       motd_file: a.motd_file,
       apps: wire.apps,
       scripts: wire.scripts,
-      metadata: [],
+      metadata: metadata.map(toMetadataDescription),
       disable_direct_connections: false,
     };
   }

@@ -5,6 +5,7 @@ import { WORKSPACE_AGENT_LIFECYCLE_STATES } from '#db/entities/workspace-agent.e
 import { IsStringMap } from '#httpapi/validators.js';
 import { LOG_LEVELS } from '#db/entities/provisioner-job-log.entity.js';
 import { WorkspaceAgentScript, WorkspaceApp } from '../provisioners/resources.dto.js';
+import { WorkspaceAgentMetadataDescription } from './agent-reports.dto.js';
 
 /** What an agent needs to run (Coder's agentsdk.Manifest, as its HTTP manifest route served it before DRPC). */
 export class AgentManifest {
@@ -22,8 +23,9 @@ export class AgentManifest {
   apps: WorkspaceApp[];
   @Type(() => WorkspaceAgentScript)
   scripts: WorkspaceAgentScript[];
-  /** Metadata collectors the template declares (none yet from the built-in provisioner). */
-  metadata: unknown[];
+  /** Metadata the template declares: the agent runs each script every `interval` seconds and posts the results. */
+  @Type(() => WorkspaceAgentMetadataDescription)
+  metadata: WorkspaceAgentMetadataDescription[];
   disable_direct_connections: boolean;
 }
 

@@ -166,6 +166,17 @@ export class AgentsRepository {
     );
   }
 
+  /** The agents of the workspace's latest build, with whether that build has an external agent. */
+  async ofLatestBuild(workspaceId: string): Promise<Array<{ id: string; name: string; operating_system: string; architecture: string; instance_id: string | null; external: boolean; build_has_external_agent: boolean }>> {
+    return this.ds.query(
+      `SELECT a.id, a.name, a.operating_system, a.architecture, a.auth_instance_id AS instance_id, a.external,
+         COALESCE(lb.has_external_agent, false) AS build_has_external_agent
+       FROM (SELECT job_id, has_external_agent FROM workspace_builds WHERE workspace_id = $1 ORDER BY build_number DESC LIMIT 1) lb
+       LEFT JOIN workspace_resources r ON r.job_id = lb.job_id LEFT JOIN workspace_agents a ON a.resource_id = r.id AND NOT a.deleted`,
+      [workspaceId],
+    );
+  }
+
   async exists(agentId: string): Promise<boolean> {
     return (await this.ds.query(`SELECT 1 FROM workspace_agents WHERE id = $1 AND NOT deleted`, [agentId])).length > 0;
   }

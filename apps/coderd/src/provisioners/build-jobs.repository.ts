@@ -48,18 +48,30 @@ export class BuildJobsRepository {
   /**
    * Records a finished build inside the completing transaction: the new state, the deadline from the
    * workspace's TTL (start builds only), the agents of earlier builds retired, and for a delete the
-   * workspace itself soft-deleted.
+   * workspace itself soft-deleted. A build that runs an AI task records its app, and its owner takes
+   * an AI seat (Coder counts task use as AI use, as it counts AI Bridge use).
    */
-  async complete(db: EntityManager, buildId: string, state: Buffer): Promise<void> {
-    const [rows]: [Array<{ workspace_id: string; transition: Transition }>, number] = await db.query(
+  async complete(db: EntityManager, buildId: string, state: Buffer, flags: { taskAppId: string | null; hasExternalAgent: boolean }): Promise<{ seatTakenBy?: string }> {
+    const [rows]: [Array<{ workspace_id: string; transition: Transition; owner_id: string }>, number] = await db.query(
       `UPDATE workspace_builds b SET provisioner_state = $2, updated_at = now(),
-         deadline = CASE WHEN b.transition = 'start' AND COALESCE(w.ttl, 0) > 0 THEN now() + make_interval(secs => w.ttl / 1e9) ELSE b.deadline END
+         deadline = CASE WHEN b.transition = 'start' AND COALESCE(w.ttl, 0) > 0 THEN now() + make_interval(secs => w.ttl / 1e9) ELSE b.deadline END,
+         has_ai_task = $3, ai_task_sidebar_app_id = $4, has_external_agent = $5
        FROM workspaces w WHERE b.id = $1 AND w.id = b.workspace_id
-       RETURNING b.workspace_id, b.transition`,
-      [buildId, state],
+       RETURNING b.workspace_id, b.transition, w.owner_id`,
+      [buildId, state, flags.taskAppId !== null, flags.taskAppId, flags.hasExternalAgent],
     );
     const build = rows[0];
-    if (!build) return;
+    if (!build) return {};
+    let seatTakenBy: string | undefined;
+    if (flags.taskAppId !== null) {
+      seatTakenBy = build.owner_id;
+      await db.query(
+        `INSERT INTO ai_seat_state (user_id, first_used_at, last_used_at, last_event_type, last_event_description)
+         VALUES ($1, now(), now(), 'task', 'AI task build') ON CONFLICT (user_id) DO UPDATE SET last_used_at = now(), last_event_type = 'task',
+           last_event_description = 'AI task build', updated_at = now()`,
+        [build.owner_id],
+      );
+    }
     await db.query(
       `UPDATE workspace_agents a SET deleted = true, updated_at = now()
        FROM workspace_resources r, workspace_builds b
@@ -67,5 +79,6 @@ export class BuildJobsRepository {
       [build.workspace_id, buildId, build.transition === 'delete'],
     );
     if (build.transition === 'delete') await db.query(`UPDATE workspaces SET deleted = true, updated_at = now() WHERE id = $1`, [build.workspace_id]);
+    return { seatTakenBy };
   }
 }

@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badRequest } from '#httpapi/api-error.js';
-import type { AcquiredJob, CompletedJob, FailedJob, UpdateJobRequest, UpdateJobResponse } from '#provisioner/protocol.js';
+import type { AcquiredJob, CompletedJob, ProvisionedAgent, ProvisionedResource, FailedJob, UpdateJobRequest, UpdateJobResponse } from '#provisioner/protocol.js';
+import { Authenticator } from '../auth/authenticator.service.js';
 import { BuildJobsRepository } from './build-jobs.repository.js';
 import { FilesRepository } from '../files/files.repository.js';
 import { TemplateVersionsRepository } from '../templates/template-versions.repository.js';
 import type { DaemonIdentity } from './daemons.repository.js';
 import { JobEvents } from './job-events.js';
 import { JobsRepository, type JobRow } from './jobs.repository.js';
+import { ExternalAgentTokens } from './external-agent-tokens.js';
 import { ResourcesRepository } from './resources.repository.js';
 
 /** An idle daemon re-checks the queue this often even when no announcement arrives (and so shows it is alive). */
@@ -29,6 +31,8 @@ export class ProvisionerdService {
     private readonly versions: TemplateVersionsRepository,
     private readonly resources: ResourcesRepository,
     private readonly builds: BuildJobsRepository,
+    private readonly externalTokens: ExternalAgentTokens,
+    private readonly authenticator: Authenticator,
   ) {}
 
   /** Waits for the next job this daemon can run (null once `signal` aborts). */
@@ -51,14 +55,18 @@ export class ProvisionerdService {
   }
 
   async complete(daemon: DaemonIdentity, done: CompletedJob): Promise<void> {
-    await this.ds.transaction(async (db) => {
+    const seatTakenBy = await this.ds.transaction(async (db) => {
       const job = await this.jobs.lockOwned(db, done.job_id, daemon.id);
-      if (!job) return;
+      if (!job) return undefined;
+      let seat: string | undefined;
       if (job.type === 'template_version_import' && done.template_import) await this.completeImport(db, job, done.template_import);
-      else if (job.type === 'workspace_build' && done.workspace_build) await this.completeBuild(db, job, done.workspace_build);
+      else if (job.type === 'workspace_build' && done.workspace_build) seat = await this.completeBuild(db, job, done.workspace_build);
       else throw badRequest(`A ${job.type} job cannot complete with ${Object.keys(done).filter((k) => k !== 'job_id').join(', ') || 'no result'}.`);
       await this.jobs.finish(db, job.id, null);
+      return seat;
     });
+    // The owner's cached user row says has_ai_seat: drop it on every replica.
+    if (seatTakenBy) await this.authenticator.invalidate({ userId: seatTakenBy });
   }
 
   async fail(daemon: DaemonIdentity, failed: FailedJob): Promise<void> {
@@ -78,20 +86,28 @@ export class ProvisionerdService {
 
   private async completeImport(db: EntityManager, job: JobRow, r: NonNullable<CompletedJob['template_import']>): Promise<void> {
     const versionId = job.input.template_version_id!;
-    await this.resources.insert(db, job.id, 'start', r.start_resources);
-    await this.resources.insert(db, job.id, 'stop', r.stop_resources);
+    const tokenOf = this.tokenOf(db);
+    await this.resources.insert(db, job.id, 'start', r.start_resources, tokenOf);
+    await this.resources.insert(db, job.id, 'stop', r.stop_resources, tokenOf);
     await this.versions.insertParameters(db, versionId, r.rich_parameters);
     await this.versions.insertVariables(db, versionId, r.variables ?? []);
-    await this.versions.setReadme(db, versionId, r.readme);
+    await this.versions.setImported(db, versionId, { readme: r.readme, hasAiTask: r.has_ai_tasks === true, hasExternalAgent: hasExternalAgent(r.start_resources) });
   }
 
   /** Facts 3.4: the build's resources under its transition, its state, and what the build changes. */
-  private async completeBuild(db: EntityManager, job: JobRow, r: NonNullable<CompletedJob['workspace_build']>): Promise<void> {
+  private async completeBuild(db: EntityManager, job: JobRow, r: NonNullable<CompletedJob['workspace_build']>): Promise<string | undefined> {
     const buildId = job.input.workspace_build_id!;
     const context = await this.builds.context(buildId);
-    if (!context) return;
-    await this.resources.insert(db, job.id, context.transition, r.resources);
-    await this.builds.complete(db, buildId, Buffer.from(r.state, 'base64'));
+    if (!context) return undefined;
+    await this.resources.insert(db, job.id, context.transition, r.resources, this.tokenOf(db));
+    const taskAppId = r.ai_tasks?.[0]?.app_id ?? null;
+    const { seatTakenBy } = await this.builds.complete(db, buildId, Buffer.from(r.state, 'base64'), { taskAppId, hasExternalAgent: hasExternalAgent(r.resources) });
+    return seatTakenBy;
+  }
+
+  /** Agents authenticate with the provisioner's token, except external ones, whose token coderd derives. */
+  private tokenOf(db: EntityManager): (a: ProvisionedAgent) => Promise<string> {
+    return async (a) => (a.external ? this.externalTokens.tokenFor(a.id, db) : a.token);
   }
 
   private async payload(job: JobRow): Promise<AcquiredJob> {
@@ -153,3 +169,5 @@ export class ProvisionerdService {
     };
   }
 }
+
+const hasExternalAgent = (resources: ProvisionedResource[]): boolean => resources.some((r) => r.agents.some((a) => a.external === true));

@@ -14,6 +14,7 @@ import { ProvisionerDaemonsService } from './provisioner-daemons.service.js';
 import { ProvisionerJobsService } from './provisioner-jobs.service.js';
 import { ProvisionerdService } from './provisionerd.service.js';
 import { ProvisionersController } from './provisioners.controller.js';
+import { ExternalAgentTokens } from './external-agent-tokens.js';
 import { ResourcesRepository } from './resources.repository.js';
 
 /** The provisioner job queue, the daemon protocol's server side, the built-in daemons and the reaper. */
@@ -33,7 +34,8 @@ import { ResourcesRepository } from './resources.repository.js';
     JobReaperService,
     ProvisionerDaemonsService,
     ProvisionerJobsService,
+    ExternalAgentTokens,
   ],
-  exports: [JobsRepository, DaemonsRepository, ResourcesRepository, JobEvents, JobLogStream, ProvisionerdService],
+  exports: [ExternalAgentTokens, JobsRepository, DaemonsRepository, ResourcesRepository, JobEvents, JobLogStream, ProvisionerdService],
 })
 export class ProvisionersModule {}

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isoTimestamp } from '#db/sql.js';
-import type { ProvisionedResource } from '#provisioner/protocol.js';
+import type { ProvisionedAgent, ProvisionedResource } from '#provisioner/protocol.js';
 import type { Transition } from '#provisioner/template-document.js';
 
 /** What a job produced: resources with their metadata, agents, apps and scripts (facts 3.4). */
@@ -93,7 +93,8 @@ export class ResourcesRepository {
     return this.ds.query(`SELECT ${RESOURCE_COLUMNS} FROM workspace_resources r WHERE r.job_id = ANY($1::uuid[]) ORDER BY r.transition, r.type, r.name`, [jobIds]);
   }
 
-  async insert(db: EntityManager, jobId: string, transition: Transition, resources: ProvisionedResource[]): Promise<void> {
+  /** `tokenOf` gives each agent's token (external agents get a derived one); the token itself is not stored. */
+  async insert(db: EntityManager, jobId: string, transition: Transition, resources: ProvisionedResource[], tokenOf: (a: ProvisionedAgent) => Promise<string>): Promise<void> {
     for (const r of resources) {
       const resourceId = randomUUID();
       await db.query(
@@ -111,10 +112,21 @@ export class ResourcesRepository {
       for (const a of r.agents) {
         await db.query(
           `INSERT INTO workspace_agents (id, name, resource_id, hashed_auth_token, architecture, operating_system, environment_variables,
-             directory, connection_timeout_seconds, troubleshooting_url, motd_file, display_order)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-          [a.id, a.name, resourceId, hashAgentToken(a.token), a.architecture, a.operating_system, a.env, a.directory, a.connection_timeout_seconds, a.troubleshooting_url, a.motd_file, a.order],
+             directory, connection_timeout_seconds, troubleshooting_url, motd_file, display_order, external)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+          [
+            a.id, a.name, resourceId, hashAgentToken(await tokenOf(a)), a.architecture, a.operating_system, a.env, a.directory,
+            a.connection_timeout_seconds, a.troubleshooting_url, a.motd_file, a.order, a.external === true,
+          ],
         );
+        const metadata = a.metadata ?? [];
+        if (metadata.length > 0) {
+          await db.query(
+            `INSERT INTO workspace_agent_metadata (workspace_agent_id, key, display_name, script, "interval", timeout, display_order)
+             SELECT $1, t.* FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::int[]) AS t`,
+            [a.id, metadata.map((m) => m.key), metadata.map((m) => m.display_name), metadata.map((m) => m.script), metadata.map((m) => m.interval), metadata.map((m) => m.timeout), metadata.map((m) => m.order)],
+          );
+        }
         for (const app of a.apps) {
           await db.query(
             `INSERT INTO workspace_apps (id, agent_id, slug, display_name, icon, command, url, healthcheck_url, healthcheck_interval,

@@ -180,8 +180,14 @@ export class TemplateVersionsRepository {
     );
   }
 
-  async setReadme(db: EntityManager, versionId: string, readme: string): Promise<void> {
-    await db.query(`UPDATE template_versions SET readme = $2, updated_at = now() WHERE id = $1`, [versionId, readme]);
+  /** What an import learnt about the version: its readme, and whether it runs AI tasks or external agents. */
+  async setImported(db: EntityManager, versionId: string, v: { readme: string; hasAiTask: boolean; hasExternalAgent: boolean }): Promise<void> {
+    await db.query(`UPDATE template_versions SET readme = $2, has_ai_task = $3, has_external_agent = $4, updated_at = now() WHERE id = $1`, [
+      versionId,
+      v.readme,
+      v.hasAiTask,
+      v.hasExternalAgent,
+    ]);
   }
 
   /** Names a job's daemon needs: the initiator and, for a version's import, the version and template. */

@@ -41,5 +41,7 @@ export function toWorkspaceBuild(b: BuildRow, template: { id: string; name: stri
     daily_cost: b.daily_cost,
     has_ai_task: b.has_ai_task ?? undefined,
     has_external_agent: b.has_external_agent ?? undefined,
+    task_app_id: b.ai_task_sidebar_app_id ?? undefined,
+    ai_task_sidebar_app_id: b.ai_task_sidebar_app_id ?? undefined,
   };
 }

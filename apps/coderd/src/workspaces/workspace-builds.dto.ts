@@ -81,6 +81,12 @@ export class WorkspaceBuild {
   template_version_preset_id?: string;
   has_ai_task?: boolean;
   has_external_agent?: boolean;
+  /** The app the build runs its AI task in. */
+  @ApiProperty({ required: false, format: 'uuid' })
+  task_app_id?: string;
+  /** Deprecated: the same as task_app_id. */
+  @ApiProperty({ required: false, format: 'uuid', deprecated: true })
+  ai_task_sidebar_app_id?: string;
 }
 
 export class ProvisionerTiming {

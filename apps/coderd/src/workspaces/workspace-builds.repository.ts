@@ -35,6 +35,7 @@ export interface BuildRow {
   daily_cost: number;
   has_ai_task: boolean | null;
   has_external_agent: boolean | null;
+  ai_task_sidebar_app_id: string | null;
   job: JobWithQueue;
   resources: ResourceRow[];
 }
@@ -60,7 +61,7 @@ export const BUILD_COLUMNS = `b.id, ${isoTimestamp('b.created_at')} AS created_a
   (SELECT name FROM template_versions WHERE id = b.template_version_id) AS template_version_name,
   b.build_number, b.transition, b.initiator_id, COALESCE((SELECT username FROM users WHERE id = b.initiator_id), '') AS initiator_name,
   b.reason, ${isoTimestamp('b.deadline')} AS deadline, ${isoTimestamp('b.max_deadline')} AS max_deadline, b.daily_cost,
-  b.has_ai_task, b.has_external_agent, ${JOB_JSON('b.job_id')} AS job, ${RESOURCES_OF_JOB('b.job_id')} AS resources`;
+  b.has_ai_task, b.has_external_agent, b.ai_task_sidebar_app_id, ${JOB_JSON('b.job_id')} AS job, ${RESOURCES_OF_JOB('b.job_id')} AS resources`;
 
 const BUILD_FROM = `FROM workspace_builds b JOIN workspaces w ON w.id = b.workspace_id JOIN users o ON o.id = w.owner_id`;
 

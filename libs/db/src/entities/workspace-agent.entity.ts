@@ -65,6 +65,10 @@ export class WorkspaceAgentEntity {
   @Column({ name: 'parent_id', type: 'uuid', nullable: true }) parentId: string | null;
   @Column({ name: 'api_key_scope', type: 'text', default: 'all' }) apiKeyScope: string;
   @Column({ type: 'boolean', default: false }) deleted: boolean;
+  /** The ports the agent last reported listening on: `[{process_name, network, port}]`. */
+  @Column({ name: 'listening_ports', type: 'jsonb', default: [] }) listeningPorts: Array<{ process_name: string; network: string; port: number }>;
+  /** Runs on a machine coderd did not provision (a template's coder_external_agent); its token can be read back by admins. */
+  @Column({ type: 'boolean', default: false }) external: boolean;
 
   @ManyToOne(() => WorkspaceResourceEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'resource_id', foreignKeyConstraintName: 'workspace_agents_resource_id_fkey' })

@@ -44,6 +44,8 @@ export class WorkspaceBuildEntity {
   @Column({ name: 'daily_cost', type: 'integer', default: 0 }) dailyCost: number;
   @Column({ name: 'has_ai_task', type: 'boolean', nullable: true }) hasAiTask: boolean | null;
   @Column({ name: 'has_external_agent', type: 'boolean', nullable: true }) hasExternalAgent: boolean | null;
+  /** The app the build runs its AI task in (Coder's task_app_id, once named the sidebar app). */
+  @Column({ name: 'ai_task_sidebar_app_id', type: 'uuid', nullable: true }) aiTaskSidebarAppId: string | null;
 
   @ManyToOne(() => WorkspaceEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'workspace_id', foreignKeyConstraintName: 'workspace_builds_workspace_id_fkey' })
