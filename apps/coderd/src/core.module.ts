@@ -8,6 +8,7 @@ import { createValidationPipe } from '#httpapi/validation.js';
 import { AgplEntitlements, ENTITLEMENTS } from '#entitlements/provider.js';
 import { FeatureGuard } from '#entitlements/require-feature.js';
 import { AgentsModule } from './agents/agents.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
 import { ApiKeysModule } from './apikeys/apikeys.module.js';
 import { AUDITOR, NopAuditor } from './audit/auditor.js';
 import { EntitlementsModule } from './entitlements/entitlements.module.js';
@@ -58,6 +59,7 @@ export class CoreModule {
         TemplatesModule,
         WorkspacesModule,
         AgentsModule,
+        TasksModule,
       ],
       providers: [
         { provide: DEPLOYMENT_CONFIG, useValue: opts.config },

@@ -156,7 +156,8 @@ export class TemplateDocumentError extends Error {}
 
 const NAME_RE = /^[a-z0-9](-?[a-z0-9])*$/i; // Coder's agent name rule
 const SLUG_RE = /^[a-z0-9](-?[a-z0-9])*$/; // Coder's app slug rule
-const PARAM_NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
+// Inner spaces are allowed: Coder's templates name the task prompt parameter "AI Prompt".
+const PARAM_NAME_RE = /^(?=.{1,64}$)[a-zA-Z0-9_-]+( [a-zA-Z0-9_-]+)*$/;
 const VARIABLE_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$/; // Terraform's identifier rule
 const METADATA_KEY_RE = /^[a-zA-Z0-9_-]{1,127}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -309,7 +310,7 @@ function parameter(r: Reader): ParameterDecl {
   });
   uniqueBy(options, (o) => o.value, `${r.path}.options`, 'option value');
   return {
-    name: r.matching('name', PARAM_NAME_RE, 'must be 1-64 letters, digits, "_" or "-"'),
+    name: r.matching('name', PARAM_NAME_RE, 'must be 1-64 letters, digits, "_" or "-", with single spaces between words'),
     display_name: r.string('display_name', ''),
     description: r.string('description', ''),
     type,

@@ -16,6 +16,11 @@ export function agentStatus(a: Pick<AgentRow, 'created_at' | 'first_connected_at
   return 'connected';
 }
 
+/** Coder's agent health, from its status. */
+export function agentHealth(status: WorkspaceAgent['status']): { healthy: boolean; reason?: string } {
+  return status === 'connected' ? { healthy: true } : { healthy: false, reason: `agent is ${status === 'timeout' ? 'taking too long to connect' : 'not connected'}` };
+}
+
 function toApp(p: Record<string, unknown>): WorkspaceApp {
   return {
     id: p.id as string,
@@ -66,7 +71,7 @@ export function toAgent(a: AgentRow): WorkspaceAgent {
     connection_timeout_seconds: a.connection_timeout_seconds,
     troubleshooting_url: a.troubleshooting_url,
     subsystems: a.subsystems,
-    health: status === 'connected' ? { healthy: true } : { healthy: false, reason: `agent is ${status === 'timeout' ? 'taking too long to connect' : 'not connected'}` },
+    health: agentHealth(status),
     display_apps: a.display_apps,
     log_sources: [],
     scripts: a.scripts.map((s) => ({

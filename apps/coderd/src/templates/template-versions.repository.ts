@@ -17,6 +17,7 @@ export interface TemplateVersionRow {
   readme: string;
   archived: boolean;
   has_external_agent: boolean | null;
+  has_ai_task: boolean | null;
   /** The external auth providers the template asks users to link, `[{id, optional}]`. */
   external_auth_providers: Array<{ id: string; optional?: boolean }>;
   created_by_id: string;
@@ -57,7 +58,7 @@ type Db = DataSource | EntityManager;
 
 /** A version with its import job, creator and template in one row. */
 const VERSION_SELECT = `SELECT v.id, v.template_id, v.organization_id, ${isoTimestamp('v.created_at')} AS created_at,
-    ${isoTimestamp('v.updated_at')} AS updated_at, v.name, v.message, v.readme, v.archived, v.has_external_agent, v.external_auth_providers,
+    ${isoTimestamp('v.updated_at')} AS updated_at, v.name, v.message, v.readme, v.archived, v.has_external_agent, v.has_ai_task, v.external_auth_providers,
     u.id AS created_by_id, u.username AS created_by_username, u.name AS created_by_name, u.avatar_url AS created_by_avatar_url,
     t.name AS template_name, t.display_name AS template_display_name, t.icon AS template_icon,
     t.user_acl AS template_user_acl, t.group_acl AS template_group_acl,

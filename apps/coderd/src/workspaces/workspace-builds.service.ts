@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { BuildReason } from '#db/entities/workspace-build.entity.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiError, badRequest, forbidden, invalidField, notFound } from '#httpapi/api-error.js';
@@ -45,7 +46,8 @@ export class WorkspaceBuildsService {
   ) {}
 
   /** POST /workspaces/{id}/builds: start, stop or delete, through the builder's checks. */
-  async create(actor: Actor, workspaceId: string, req: CreateWorkspaceBuildRequest): Promise<WorkspaceBuild> {
+  /** Also called for tasks, whose builds carry reasons clients cannot send (task_resume). */
+  async create(actor: Actor, workspaceId: string, req: Omit<CreateWorkspaceBuildRequest, 'reason'> & { reason?: BuildReason }): Promise<WorkspaceBuild> {
     const w = await this.workspaceService.resolve(actor, workspaceId);
     if (req.dry_run) throw invalidField('dry_run', 'Dry runs of workspace builds are not supported.');
     if (req.template_version_preset_id) throw invalidField('template_version_preset_id', 'Presets are not supported yet.');

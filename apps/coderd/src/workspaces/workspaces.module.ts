@@ -20,6 +20,6 @@ import { WorkspacesService } from './workspaces.service.js';
   imports: [UsersModule, OrganizationsModule, ProvisionersModule, TemplatesModule],
   controllers: [WorkspacesController, WorkspaceBuildsController],
   providers: [LifecycleRepository, LifecycleExecutor, WorkspacesRepository, WorkspaceBuildsRepository, BuildTimingsRepository, WorkspaceBuilder, WorkspacesService, WorkspaceBuildsService, WorkspaceSettingsService],
-  exports: [WorkspacesService, WorkspaceBuilder, WorkspacesRepository],
+  exports: [WorkspacesService, WorkspaceBuildsService, WorkspaceBuilder, WorkspacesRepository],
 })
 export class WorkspacesModule {}

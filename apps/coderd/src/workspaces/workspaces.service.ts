@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ApiError, badRequest, conflict, forbidden, invalidField, notFound } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
 import { isUniqueViolation } from '#db/pg-errors.js';
@@ -57,8 +57,15 @@ export class WorkspacesService {
   /**
    * POST /organizations/{org}/members/{user}/workspaces and /users/{user}/workspaces: the workspace
    * and its first (start) build, in one transaction. Without `orgParam` the template's organization is used.
+   * `alongside` runs in the same transaction, after the build is posted (a task is created with its workspace).
    */
-  async create(actor: Actor, userParam: string, req: CreateWorkspaceRequest, orgParam?: string): Promise<Workspace> {
+  async create(
+    actor: Actor,
+    userParam: string,
+    req: CreateWorkspaceRequest,
+    orgParam?: string,
+    alongside?: (db: EntityManager, w: { id: string; ownerId: string; organizationId: string }) => Promise<void>,
+  ): Promise<Workspace> {
     // The organization route resolves its organization first: outsiders hear 404, as in Coder.
     const org = orgParam === undefined ? undefined : await this.orgs.resolve(actor, orgParam);
     const owner = await this.users.lookup(actor, userParam);
@@ -95,6 +102,7 @@ export class WorkspacesService {
           parameters: req.rich_parameter_values,
           reason: 'initiator',
         });
+        await alongside?.(db, { id: target.id, ownerId: owner.id, organizationId: template.organization_id });
       });
     } catch (err) {
       // Two creations of one name at once: the unique index decides, and the loser hears 409.
