@@ -6,9 +6,10 @@
 //
 // Environment: BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
 // BENCH_ONLY (comma-separated scenario ids or letters: a/healthz, b/me, g/me-scoped, c/users,
-// h/users-scoped, d/roles, e/unlicensed, f/licensed, i/gateway, j/workspaces, k/builds),
+// h/users-scoped, d/roles, e/unlicensed, f/licensed, i/gateway, j/workspaces, k/builds, l/agentstats),
 // BENCH_USERS (users to seed, 10000), BENCH_WORKSPACES (workspaces to seed, 10000),
-// BENCH_BUILDS (workspaces built through the API for the throughput measurement, 200).
+// BENCH_BUILDS (workspaces built through the API for the throughput measurement, 200),
+// BENCH_AGENTS (agents reporting stats, one token per request, 200).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { TransactionCounter, connect, seedUsers } from './lib/db.mjs';
+import { agentChecks, agentLoad, agentMarkdown, agentTokens, checkAgentTokens, reportsAccount, settledStatRows } from './lib/agents.mjs';
 import { startFakeProvider } from './lib/fake-provider.mjs';
 import { fixedRate } from './lib/latency.mjs';
 import { deriveChecks, markdown } from './lib/report.mjs';
@@ -76,6 +78,15 @@ const SCENARIOS = [
   { id: 'workspaces', letter: 'j', method: 'GET', path: '/api/v2/workspaces?limit=25', auth: true, what: 'owner lists the first page of 10,000 workspaces' },
   // Not an autocannon scenario: workspaces created through the API and built by the built-in daemons.
   { id: 'builds', letter: 'k', measure: 'builds', what: 'create-and-start throughput (201 to running) and job acquisition' },
+  // Agents of seeded running workspaces report stats, each request as the next agent (lib/agents.mjs).
+  {
+    id: 'agentstats',
+    letter: 'l',
+    method: 'POST',
+    path: '/api/v2/workspaceagents/me/report-stats',
+    auth: 'agents',
+    what: 'agent stats ingestion: each report from the next of the seeded agents, answered once stored',
+  },
   {
     id: 'gateway',
     letter: 'i',
@@ -225,7 +236,8 @@ function runAutocannon(opts) {
 }
 
 /** The token a scenario runs as: the owner's session, or one of the scoped tokens made for the run. */
-const tokenFor = (tokens, scenario) => (scenario.auth === true || scenario.auth === 'bearer' ? tokens.owner : scenario.auth ? tokens[scenario.auth] : undefined);
+const tokenFor = (tokens, scenario) =>
+  scenario.auth === true || scenario.auth === 'bearer' ? tokens.owner : scenario.auth === 'agents' ? undefined : scenario.auth ? tokens[scenario.auth] : undefined;
 
 function scenarioHeaders(tokens, scenario) {
   const token = tokenFor(tokens, scenario);
@@ -235,7 +247,12 @@ function scenarioHeaders(tokens, scenario) {
   return headers;
 }
 
-async function runScenario(base, tokens, scenario, cfg, counter, before) {
+/**
+ * One autocannon scenario: warm-up, then the measured run. `phase()` (optional) answers extra
+ * autocannon options for each run (per-request set-up); `measured` (optional) wraps the measured run
+ * (called with a function running it) and answers what it found, kept as the result's `extra`.
+ */
+async function runScenario(base, tokens, scenario, cfg, counter, before, { phase = () => ({}), measured = (run) => run() } = {}) {
   const common = {
     url: base + scenario.path,
     method: scenario.method,
@@ -244,9 +261,13 @@ async function runScenario(base, tokens, scenario, cfg, counter, before) {
     connections: cfg.connections,
   };
   let warmup;
-  if (cfg.warmupS > 0) warmup = await runAutocannon({ ...common, duration: cfg.warmupS });
-  const result = await runAutocannon({ ...common, duration: cfg.durationS });
-  current.autocannon = undefined;
+  if (cfg.warmupS > 0) warmup = await runAutocannon({ ...common, ...phase(), duration: cfg.warmupS });
+  let result;
+  const extra = await measured(async (options = {}) => {
+    result = await runAutocannon({ ...common, ...options, duration: cfg.durationS });
+    current.autocannon = undefined;
+    return result;
+  });
   const after = await counter.settled();
   const requests = (warmup?.requests.total ?? 0) + result.requests.total;
   const expected = scenario.expect ?? 200;
@@ -281,7 +302,29 @@ async function runScenario(base, tokens, scenario, cfg, counter, before) {
       : undefined,
     loadAvg1mAfter: +os.loadavg()[0].toFixed(2),
     db: { txnsBefore: before, txnsAfter: after, requests, txnsPerRequest: (after - before) / requests },
+    extra,
   };
+}
+
+/**
+ * Scenario l: the agents' load, each request as the next agent with a tagged report. The rows of
+ * workspace_agent_stats are counted once the warm-up's last writes settled and again after the
+ * measured run; then every report answered 200 in it is looked up by its tag.
+ */
+async function runAgentStats(base, tokens, scenario, cfg, counter, before, db) {
+  const load = agentLoad(tokens.agents);
+  const r = await runScenario(base, tokens, scenario, cfg, counter, before, {
+    phase: () => load.begin().options,
+    measured: async (run) => {
+      const rowsBefore = await settledStatRows(db);
+      const { options, answered } = load.begin();
+      const result = await run(options);
+      const rowsAfter = await settledStatRows(db);
+      return { agents: tokens.agents.length, ...(await reportsAccount(db, result, answered, rowsBefore, rowsAfter)) };
+    },
+  });
+  const { extra, ...scenarioResult } = r;
+  return { scenario: scenarioResult, agentStats: extra };
 }
 
 // Everything cleanup needs, reachable from signal handlers.
@@ -321,6 +364,7 @@ async function main() {
     users: intEnv('BENCH_USERS', 10_000, 0),
     workspaces: intEnv('BENCH_WORKSPACES', 10_000, 0),
     builds: intEnv('BENCH_BUILDS', 200, 1),
+    agents: intEnv('BENCH_AGENTS', 200, 1),
   };
   const scenarios = selectedScenarios();
   if (!existsSync(path.join(ROOT, ENTRY))) throw new Error(`${ENTRY} is missing; run \`npm run build\` first (npm run bench does).`);
@@ -385,7 +429,7 @@ async function main() {
   const tokens = { owner: token, ...(await scopedTokens(base, token, db)) };
   let seededWorkspaces = 0;
   let bench;
-  if (scenarios.some((x) => x.id === 'workspaces' || x.id === 'builds')) {
+  if (scenarios.some((x) => x.id === 'workspaces' || x.id === 'builds' || x.id === 'agentstats')) {
     bench = await benchTemplate(ROOT, api, base, token);
     if (scenarios.some((x) => x.id === 'workspaces')) {
       const t1 = performance.now();
@@ -396,9 +440,19 @@ async function main() {
         throw new Error(`/workspaces?limit=25 returned ${first.json?.workspaces?.length} workspaces, count ${first.json?.count}; expected ${Math.min(25, seededWorkspaces)} and ${seededWorkspaces}`);
       }
     }
+    const agentstats = scenarios.find((x) => x.id === 'agentstats');
+    if (agentstats) {
+      // The agents of the workspaces just seeded, or of as many seeded here.
+      const t1 = performance.now();
+      const agents = await agentTokens(db, bench.templateId, bench.versionId, cfg.agents, seededWorkspaces);
+      seededWorkspaces += agents.seeded;
+      tokens.agents = agents.tokens;
+      await checkAgentTokens(base, agentstats.path, tokens.agents);
+      console.log(`${agents.tokens.length} agents report stats (${agents.seeded} workspaces seeded for them) in ${((performance.now() - t1) / 1000).toFixed(2)} s`);
+    }
   }
   // One request per scenario first: a run against a broken route measures nothing.
-  for (const s of scenarios.filter((x) => !x.license && !x.measure)) {
+  for (const s of scenarios.filter((x) => !x.license && !x.measure && x.auth !== 'agents')) {
     expectStatus(await api(base, s.method, s.path, { token: tokenFor(tokens, s) }), s.expect ?? 200, `${s.method} ${s.path}`);
   }
   const me = await api(base, 'GET', '/api/v2/users/me', { token });
@@ -432,7 +486,7 @@ async function main() {
       serverReportedColdMs: coldReportedMs,
       serverReportedWarmMs: warmReportedMs,
     },
-    seed: { insertedUsers: seeded, totalUsers: page.json.count, workspaces: seededWorkspaces },
+    seed: { insertedUsers: seeded, totalUsers: page.json.count, workspaces: seededWorkspaces, agents: tokens.agents?.length ?? 0 },
     scenarios: [],
   };
 
@@ -481,11 +535,22 @@ async function main() {
       txns = await counter.settled();
     }
     process.stdout.write(`running ${s.letter}/${s.id}: ${s.method} ${s.path} (${cfg.connections} conns, ${cfg.warmupS} s warm-up + ${cfg.durationS} s)... `);
-    const r = await runScenario(base, tokens, s, cfg, counter, txns);
+    let r;
+    if (s.id === 'agentstats') {
+      const out = await runAgentStats(base, tokens, s, cfg, counter, txns, db);
+      r = out.scenario;
+      results.agentStats = out.agentStats;
+    } else {
+      r = await runScenario(base, tokens, s, cfg, counter, txns);
+    }
     txns = r.db.txnsAfter;
     results.scenarios.push(r);
     if (s.id === 'gateway') results.gateway.records = await countRecords(db, `http://127.0.0.1:${metricsPort}/metrics`, results.gateway, r);
     console.log(`${Math.round(r.reqPerSec)} req/s, p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors + r.timeouts}`);
+    if (results.agentStats && s.id === 'agentstats') {
+      const a = results.agentStats;
+      console.log(`  agent reports: ${a.sent} sent, ${a.answered} answered 200, ${a.added} rows added, ${a.lost} lost (answered without a row)`);
+    }
   }
 
   const invalidReasons = [];
@@ -498,12 +563,18 @@ async function main() {
       invalidReasons.push(`${r.id} warm-up: ${r.warmup.unexpectedResponses} unexpected responses, ${r.warmup.errors} errors`);
     }
   }
+  // More rows than reports sent: something else wrote stats meanwhile, the count says nothing.
+  if (results.agentStats && results.agentStats.added > results.agentStats.sent) {
+    invalidReasons.push(`agentstats: ${results.agentStats.added} rows added for ${results.agentStats.sent} reports sent`);
+  }
   results.valid = invalidReasons.length === 0;
   results.invalidReasons = invalidReasons;
-  results.checks = deriveChecks(results);
+  results.checks = [...deriveChecks(results), ...agentChecks(results)];
 
   await mkdir(RESULTS_DIR, { recursive: true });
-  const md = markdown(results);
+  let md = markdown(results);
+  const agentsMd = agentMarkdown(results);
+  if (agentsMd) md = md.includes('| start-up |') ? md.replace('| start-up |', `${agentsMd}| start-up |`) : md + '\n' + agentsMd;
   await writeFile(path.join(RESULTS_DIR, `${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
   await writeFile(path.join(RESULTS_DIR, `${stamp}.md`), md);
   console.log('\n' + md);

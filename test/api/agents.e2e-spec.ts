@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { api, createFirstUser, createUser, type FirstUser, type TestUser } from '../support/fixtures.js';
 import { waitForBuild } from '../support/templates.js';
 import { asAgent as agentApi, runningWorkspace } from '../support/agents.js';
+import { until } from '../support/poll.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const SOURCE = '00000000-0000-4000-8000-00000000a001';
@@ -254,8 +255,9 @@ describe('workspace agents', () => {
       expect(await agentStatus(w.token)).toBe(401);
       const other = await running();
       expect(await agentStatus(other.token)).toBe(200);
+      // Changed behind the server's back: the database's notification reaches the agent auth cache soon after.
       await server.sql(`UPDATE workspaces SET deleted = true WHERE id = $1`, [other.workspaceId]);
-      expect(await agentStatus(other.token)).toBe(401);
+      expect(await until(() => agentStatus(other.token), (s) => s === 401)).toBe(401);
     });
   });
 });

@@ -23,7 +23,7 @@ export type UserActor = Exclude<Actor, 'anonymous'>;
  * What a (route, actor) pair must answer: a status class ('2xx'; '2xx+' = 2xx and the target is in the
  * list, '2xx-' = 2xx and it is not) or an exact status.
  */
-export type Outcome = '2xx' | '2xx+' | '2xx-' | '200' | '201' | '204' | '401' | '403' | '404';
+export type Outcome = '2xx' | '2xx+' | '2xx-' | '200' | '201' | '204' | '400' | '401' | '403' | '404';
 
 /** How each actor is made: its site roles, its roles in the default organization, or the second organization. */
 const ACTOR_SPECS: Record<Exclude<UserActor, 'owner'>, { siteRoles?: string[]; orgRoles?: string[]; otherOrg?: true }> = {

@@ -11,6 +11,7 @@ import { TemplateSettings1733300000000 } from '#migrations/1733300000000-templat
 import { WorkspaceAgents1733400000000 } from '#migrations/1733400000000-workspace-agents.js';
 import { AgentReports1733500000000 } from '#migrations/1733500000000-agent-reports.js';
 import { Tasks1733600000000 } from '#migrations/1733600000000-tasks.js';
+import { AgentAuthNotify1733700000000 } from '#migrations/1733700000000-agent-auth-notify.js';
 import { AiGatewayCoderdKeyEntity } from './entities/ai-gateway-coderd-key.entity.js';
 import { AiModelPriceEntity } from './entities/ai-model-price.entity.js';
 import { AiSpendTotalEntity } from './entities/ai-spend-total.entity.js';
@@ -101,7 +102,7 @@ export const ENTITIES = [
 ];
 
 /** Listed explicitly (no globs) so the compiled ESM output and jest load the same classes. */
-export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000, WorkspaceListOrder1733100000000, ProvisionerKeySecret1733200000000, TemplateSettings1733300000000, WorkspaceAgents1733400000000, AgentReports1733500000000, Tasks1733600000000];
+export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000, WorkspaceListOrder1733100000000, ProvisionerKeySecret1733200000000, TemplateSettings1733300000000, WorkspaceAgents1733400000000, AgentReports1733500000000, Tasks1733600000000, AgentAuthNotify1733700000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

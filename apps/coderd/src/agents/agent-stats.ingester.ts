@@ -3,29 +3,16 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { AgentStats } from './agent-reports.dto.js';
+import { GroupCommit } from '#db/group-commit.js';
 import { AgentStatsRepository, type AgentStatRow } from './agent-stats.repository.js';
 import type { AgentWithWorkspace } from './agents.repository.js';
 
 /** Rows per INSERT: the statement's arrays stay well inside one round trip. */
 const MAX_BATCH = 2_000;
 
-interface Pending {
-  row: AgentStatRow;
-  used: boolean;
-  done: () => void;
-  failed: (err: unknown) => void;
-}
-
-/**
- * Writes agent stats reports in batches (Coder's batchstats), with group commit: a report is
- * answered once its batch is in the database, so an answered report is never lost. One batch is
- * written at a time; reports that arrive meanwhile form the next one. An idle server writes each
- * report at once; a busy one writes hundreds per statement.
- */
 @Injectable()
 export class AgentStatsIngester implements OnApplicationShutdown {
-  private queue: Pending[] = [];
-  private writing?: Promise<void>;
+  private readonly batches: GroupCommit<{ row: AgentStatRow; used: boolean }>;
   private readonly log = new Logger('agent-stats');
   private readonly reports: Counter;
   private readonly batchSize: Histogram;
@@ -42,6 +29,16 @@ export class AgentStatsIngester implements OnApplicationShutdown {
       help: 'Reports per agent stats INSERT.',
       buckets: [1, 4, 16, 64, 256, 1024, MAX_BATCH],
       registers: [metrics.registry],
+    });
+    this.batches = new GroupCommit((items) => this.repo.insertBatch(items.map((i) => i.row), [...new Set(items.filter((i) => i.used).map((i) => i.row.workspace_id))]), MAX_BATCH, {
+      written: (n) => {
+        this.reports.inc(n);
+        this.batchSize.observe(n);
+      },
+      failed: (n, err) => {
+        this.failures.inc();
+        this.log.error(`writing ${n} agent stats reports failed: ${(err as Error).message}`);
+      },
     });
   }
 
@@ -68,36 +65,10 @@ export class AgentStatsIngester implements OnApplicationShutdown {
     };
     // Coder counts a workspace as used when someone has a session in it, not for any traffic.
     const used = row.session_count_vscode + row.session_count_jetbrains + row.session_count_reconnecting_pty + row.session_count_ssh > 0;
-    return new Promise<void>((done, failed) => {
-      this.queue.push({ row, used, done, failed });
-      if (!this.writing) this.writing = this.drain();
-    });
+    return this.batches.add({ row, used });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.writing;
-  }
-
-  private async drain(): Promise<void> {
-    // Reports arriving in the same tick join the first batch too.
-    await Promise.resolve();
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        const used = [...new Set(batch.filter((p) => p.used).map((p) => p.row.workspace_id))];
-        await this.repo.insertBatch(
-          batch.map((p) => p.row),
-          used,
-        );
-        this.reports.inc(batch.length);
-        this.batchSize.observe(batch.length);
-        for (const p of batch) p.done();
-      } catch (err) {
-        this.failures.inc();
-        this.log.error(`writing ${batch.length} agent stats reports failed: ${(err as Error).message}`);
-        for (const p of batch) p.failed(err);
-      }
-    }
-    this.writing = undefined;
+    await this.batches.flushed();
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { QueryResultRow } from 'pg';
+import { preparedQuery } from '#db/prepared.js';
 import { isoTimestamp } from '#db/sql.js';
 import type { LogLevel } from '#db/entities/provisioner-job-log.entity.js';
 import type { Transition } from '#provisioner/template-document.js';
@@ -57,7 +59,9 @@ export class AgentsRepository {
    * one, a stop still pending or running: shutdown scripts keep their agent until the stop completes.
    */
   async agentAndItsBuildByToken(hash: Buffer): Promise<AgentWithWorkspace | undefined> {
-    const rows: AgentWithWorkspace[] = await this.ds.query(
+    // Prepared: every agent request runs it, and planning its joins costs far more than running them.
+    const rows = await preparedQuery<AgentWithWorkspace & QueryResultRow>(
+      this.ds,
       `${WITH_WORKSPACE}
        JOIN provisioner_jobs bj ON bj.id = b.job_id
        JOIN LATERAL (SELECT lb.build_number, lb.transition, lj.job_status FROM workspace_builds lb
@@ -74,16 +78,16 @@ export class AgentsRepository {
 
   /** One query for the user-facing agent routes: the agent with its resource's build and workspace. */
   async findWithWorkspace(id: string): Promise<AgentWithWorkspace | undefined> {
-    const rows: AgentWithWorkspace[] = await this.ds.query(`${WITH_WORKSPACE} WHERE a.id = $1 AND NOT a.deleted AND NOT w.deleted`, [id]);
+    const rows = await preparedQuery<AgentWithWorkspace & QueryResultRow>(this.ds, `${WITH_WORKSPACE} WHERE a.id = $1 AND NOT a.deleted AND NOT w.deleted`, [id]);
     return rows[0];
   }
 
-  /** A request from the agent proves it is connected; written at most every `minIntervalS` seconds. */
-  async touchConnection(id: string, minIntervalS: number): Promise<void> {
+  /** Requests from these agents prove them connected (one statement for a batch of heartbeats). */
+  async touchConnections(ids: string[]): Promise<void> {
     await this.ds.query(
       `UPDATE workspace_agents SET first_connected_at = COALESCE(first_connected_at, now()), last_connected_at = now(), disconnected_at = NULL
-       WHERE id = $1 AND (last_connected_at IS NULL OR last_connected_at < now() - make_interval(secs => $2) OR disconnected_at IS NOT NULL)`,
-      [id, minIntervalS],
+       WHERE id = ANY($1::uuid[])`,
+      [ids],
     );
   }
 

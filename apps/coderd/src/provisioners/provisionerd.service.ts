@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badRequest } from '#httpapi/api-error.js';
 import type { AcquiredJob, CompletedJob, ProvisionedAgent, ProvisionedResource, FailedJob, UpdateJobRequest, UpdateJobResponse } from '#provisioner/protocol.js';
+import { Pubsub } from '#db/pubsub.js';
+import { AgentAuthCache } from '../agents/agent-auth-cache.js';
 import { Authenticator } from '../auth/authenticator.service.js';
 import { BuildJobsRepository } from './build-jobs.repository.js';
 import { FilesRepository } from '../files/files.repository.js';
@@ -33,6 +35,8 @@ export class ProvisionerdService {
     private readonly builds: BuildJobsRepository,
     private readonly externalTokens: ExternalAgentTokens,
     private readonly authenticator: Authenticator,
+    private readonly agentAuth: AgentAuthCache,
+    private readonly pubsub: Pubsub,
   ) {}
 
   /** Waits for the next job this daemon can run (null once `signal` aborts). */
@@ -55,26 +59,49 @@ export class ProvisionerdService {
   }
 
   async complete(daemon: DaemonIdentity, done: CompletedJob): Promise<void> {
-    const seatTakenBy = await this.ds.transaction(async (db) => {
+    let seatTakenBy: string | undefined;
+    await this.finishing(async (db, hold) => {
       const job = await this.jobs.lockOwned(db, done.job_id, daemon.id);
-      if (!job) return undefined;
-      let seat: string | undefined;
+      if (!job) return;
       if (job.type === 'template_version_import' && done.template_import) await this.completeImport(db, job, done.template_import);
-      else if (job.type === 'workspace_build' && done.workspace_build) seat = await this.completeBuild(db, job, done.workspace_build);
+      else if (job.type === 'workspace_build' && done.workspace_build) seatTakenBy = await this.completeBuild(db, job, done.workspace_build, hold);
       else throw badRequest(`A ${job.type} job cannot complete with ${Object.keys(done).filter((k) => k !== 'job_id').join(', ') || 'no result'}.`);
       await this.jobs.finish(db, job.id, null);
-      return seat;
     });
     // The owner's cached user row says has_ai_seat: drop it on every replica.
     if (seatTakenBy) await this.authenticator.invalidate({ userId: seatTakenBy });
   }
 
   async fail(daemon: DaemonIdentity, failed: FailedJob): Promise<void> {
-    await this.ds.transaction(async (db) => {
+    await this.finishing(async (db, hold) => {
       const job = await this.jobs.lockOwned(db, failed.job_id, daemon.id);
       if (!job) return;
+      if (job.type === 'workspace_build') {
+        const context = await this.builds.context(job.input.workspace_build_id!);
+        if (context) hold(context.workspace_id);
+      }
       await this.jobs.finish(db, job.id, failed.error || 'The provisioner failed without saying why.', failed.error_code ?? null);
     });
+  }
+
+  /**
+   * Ends a job in one transaction. A build's end decides whether its workspace's agents may still
+   * authenticate: the workspace is held in the agent auth cache from before the commit until this
+   * replica has received the commit's notification, so no agent request here sees the old answer.
+   */
+  private async finishing(fn: (db: EntityManager, hold: (workspaceId: string) => void) => Promise<void>): Promise<void> {
+    const held: string[] = [];
+    try {
+      await this.ds.transaction((db) =>
+        fn(db, (workspaceId) => {
+          this.agentAuth.hold(workspaceId);
+          held.push(workspaceId);
+        }),
+      );
+      if (held.length > 0) await this.pubsub.barrier();
+    } finally {
+      for (const w of held) this.agentAuth.release(w);
+    }
   }
 
   /** Whether the job has been cancelled; `fn` is called once when it is, until the returned function is called. */
@@ -95,10 +122,11 @@ export class ProvisionerdService {
   }
 
   /** Facts 3.4: the build's resources under its transition, its state, and what the build changes. */
-  private async completeBuild(db: EntityManager, job: JobRow, r: NonNullable<CompletedJob['workspace_build']>): Promise<string | undefined> {
+  private async completeBuild(db: EntityManager, job: JobRow, r: NonNullable<CompletedJob['workspace_build']>, hold: (workspaceId: string) => void): Promise<string | undefined> {
     const buildId = job.input.workspace_build_id!;
     const context = await this.builds.context(buildId);
     if (!context) return undefined;
+    hold(context.workspace_id);
     await this.resources.insert(db, job.id, context.transition, r.resources, this.tokenOf(db));
     const taskAppId = r.ai_tasks?.[0]?.app_id ?? null;
     const { seatTakenBy } = await this.builds.complete(db, buildId, Buffer.from(r.state, 'base64'), { taskAppId, hasExternalAgent: hasExternalAgent(r.resources) });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
 import { FilesModule } from '../files/files.module.js';
 import { TemplateVersionsRepository } from '../templates/template-versions.repository.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
@@ -19,7 +20,7 @@ import { ResourcesRepository } from './resources.repository.js';
 
 /** The provisioner job queue, the daemon protocol's server side, the built-in daemons and the reaper. */
 @Module({
-  imports: [FilesModule, UsersModule, OrganizationsModule],
+  imports: [FilesModule, UsersModule, OrganizationsModule, AgentsModule],
   controllers: [ProvisionersController],
   providers: [
     JobsRepository,

@@ -9,6 +9,7 @@ import { AuthzService } from '../auth/authz.service.js';
 import { isUuid } from '../files/files.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { TemplateVersionsRepository } from '../templates/template-versions.repository.js';
+import { versionObject } from '../templates/template-versions.service.js';
 import { UsersService } from '../users/users.service.js';
 import { WorkspaceBuildsService } from '../workspaces/workspace-builds.service.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
@@ -59,9 +60,12 @@ export class TasksService {
    * Coder. The version must declare an AI task (`ai_task` in the template document).
    */
   async create(actor: Actor, userParam: string, req: CreateTaskRequest): Promise<Task> {
-    const owner = await this.users.lookup(actor, userParam);
+    const owner = await this.users.resolveVisible(actor, userParam);
+    // An unreadable version is answered as a missing one, as in Coder.
     const version = await this.versions.find(req.template_version_id);
-    if (!version) throw invalidField('template_version_id', 'Template version not found.');
+    if (!version || !this.authz.can(actor, 'read', versionObject(version))) {
+      throw invalidField('template_version_id', 'Template version not found or you do not have access to this resource');
+    }
     if (!version.has_ai_task) throw badRequest('Template does not have a valid "coder_ai_task" resource.');
     if (req.template_version_preset_id) throw invalidField('template_version_preset_id', 'Presets are not supported yet.');
     const name = req.name ?? taskNameFromInput(req.input);

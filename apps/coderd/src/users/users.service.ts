@@ -43,6 +43,20 @@ export class UsersService {
   }
 
   /**
+   * `{user}` for routes that act for another user (creating their task): the user is found when the
+   * caller may read them, or one of their organization memberships, as Coder's member parameter
+   * middleware finds them; for anyone else they do not exist (404).
+   */
+  async resolveVisible(actor: Actor, param: string): Promise<UserRow> {
+    const row = await this.lookup(actor, param);
+    const visible =
+      this.authz.can(actor, 'read', userObject(row)) ||
+      row.organization_ids.some((orgId) => this.authz.can(actor, 'read', { type: 'organization_member', id: row.id, ownerId: row.id, orgId }));
+    if (!visible) throw notFound();
+    return row;
+  }
+
+  /**
    * The same lookup without the user:read check, for routes that authorize another object instead
    * (Coder resolves `{user}` as a restricted system actor there: a member may see a fellow
    * organization member without being allowed to read that user).
