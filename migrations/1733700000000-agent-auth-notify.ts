@@ -1,9 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Every change that can decide whether an agent token still works (facts 3.6: a new build, a build
- * job starting, ending or being cancelled) announces the workspace on `workspace_agent_auth`, from
- * the transaction that makes it (and so does a workspace's deletion), so that every replica drops its cached agent authentications.
+ * Every change that can decide whether an agent token still works announces the workspace on
+ * `workspace_agent_auth`, from the transaction that makes it, so that every replica drops its cached
+ * agent authentications (facts 3.6): a new build, a build job's end or cancel, a workspace's
+ * deletion. A job's start changes nothing: pending and running count alike.
  */
 export class AgentAuthNotify1733700000000 implements MigrationInterface {
   name = 'AgentAuthNotify1733700000000';
@@ -24,8 +25,8 @@ export class AgentAuthNotify1733700000000 implements MigrationInterface {
         RETURN NULL;
       END $$;
       CREATE TRIGGER trigger_notify_workspace_agent_auth_on_job AFTER UPDATE ON provisioner_jobs
-        FOR EACH ROW WHEN (NEW.type = 'workspace_build' AND (OLD.started_at IS DISTINCT FROM NEW.started_at
-          OR OLD.completed_at IS DISTINCT FROM NEW.completed_at OR OLD.canceled_at IS DISTINCT FROM NEW.canceled_at))
+        FOR EACH ROW WHEN (NEW.type = 'workspace_build' AND (OLD.completed_at IS DISTINCT FROM NEW.completed_at
+          OR OLD.canceled_at IS DISTINCT FROM NEW.canceled_at))
         EXECUTE FUNCTION notify_workspace_agent_auth_on_job();
 
       CREATE FUNCTION notify_workspace_agent_auth_on_workspace() RETURNS trigger LANGUAGE plpgsql AS $$

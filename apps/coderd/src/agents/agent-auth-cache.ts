@@ -12,11 +12,11 @@ const MAX_ENTRIES = 100_000;
  * Agent authentications (token hash → agent with its own build), cached so that an agent's report
  * costs no authentication query while nothing changed. Exact on every replica:
  *
- * - the database announces each new build and each build job's start, end or cancel on
+ * - the database announces each new build, each build job's end or cancel, and each workspace deletion on
  *   AGENT_AUTH_CHANNEL from the changing transaction; every replica drops that workspace's entries;
  * - API changes answer only after this replica received their notifications (the state barrier);
- * - a daemon's completion holds the workspace before its commit (`hold`) and releases it once the
- *   notification is back: meanwhile lookups for it go to the database and are not cached;
+ * - a daemon's completion holds the workspace before its commit (`hold`) and releases it after:
+ *   meanwhile lookups for it go to the database and are not cached;
  * - a load that overlaps any invalidation is answered but not cached (it may have read the old rows).
  *
  * Only the window between a commit on another replica and its notification reaching this one

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badRequest } from '#httpapi/api-error.js';
 import type { AcquiredJob, CompletedJob, ProvisionedAgent, ProvisionedResource, FailedJob, UpdateJobRequest, UpdateJobResponse } from '#provisioner/protocol.js';
-import { Pubsub } from '#db/pubsub.js';
 import { AgentAuthCache } from '../agents/agent-auth-cache.js';
 import { Authenticator } from '../auth/authenticator.service.js';
 import { BuildJobsRepository } from './build-jobs.repository.js';
@@ -36,7 +35,6 @@ export class ProvisionerdService {
     private readonly externalTokens: ExternalAgentTokens,
     private readonly authenticator: Authenticator,
     private readonly agentAuth: AgentAuthCache,
-    private readonly pubsub: Pubsub,
   ) {}
 
   /** Waits for the next job this daemon can run (null once `signal` aborts). */
@@ -86,8 +84,9 @@ export class ProvisionerdService {
 
   /**
    * Ends a job in one transaction. A build's end decides whether its workspace's agents may still
-   * authenticate: the workspace is held in the agent auth cache from before the commit until this
-   * replica has received the commit's notification, so no agent request here sees the old answer.
+   * authenticate: the workspace is held in this replica's agent auth cache from before the commit
+   * until after it (other replicas hear of it from the database), so no agent request here is
+   * answered from the old state.
    */
   private async finishing(fn: (db: EntityManager, hold: (workspaceId: string) => void) => Promise<void>): Promise<void> {
     const held: string[] = [];
@@ -98,7 +97,6 @@ export class ProvisionerdService {
           held.push(workspaceId);
         }),
       );
-      if (held.length > 0) await this.pubsub.barrier();
     } finally {
       for (const w of held) this.agentAuth.release(w);
     }
