@@ -43,7 +43,7 @@ describe('JobRunner with the JSON provisioner', () => {
 
   it('reports the document error as the job error', async () => {
     const { api, calls } = fakeApi();
-    await new JobRunner(api, new JsonProvisioner()).run(importJob({ parameters: [{ name: 'no spaces allowed' }] }), new AbortController().signal);
+    await new JobRunner(api, new JsonProvisioner()).run(importJob({ parameters: [{ name: 'no/slashes allowed' }] }), new AbortController().signal);
     expect(calls.completed).toEqual([]);
     expect(calls.failed[0].error).toContain('main.coder.json.parameters[0].name');
   });
