@@ -7,8 +7,11 @@ import { STATE_BARRIER } from '#httpapi/state-barrier.js';
 import { createValidationPipe } from '#httpapi/validation.js';
 import { AgplEntitlements, ENTITLEMENTS } from '#entitlements/provider.js';
 import { FeatureGuard } from '#entitlements/require-feature.js';
+import { EXPERIMENTS, ExperimentGuard } from '#httpapi/require-experiment.js';
+import { configuredExperiments } from './config/experiments.js';
 import { AgentsModule } from './agents/agents.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { Oauth2Module } from './oauth2/oauth2.module.js';
 import { ApiKeysModule } from './apikeys/apikeys.module.js';
 import { AUDITOR, NopAuditor } from './audit/auditor.js';
 import { EntitlementsModule } from './entitlements/entitlements.module.js';
@@ -60,6 +63,7 @@ export class CoreModule {
         WorkspacesModule,
         AgentsModule,
         TasksModule,
+        Oauth2Module,
       ],
       providers: [
         { provide: DEPLOYMENT_CONFIG, useValue: opts.config },
@@ -67,10 +71,13 @@ export class CoreModule {
         { provide: ENTITLEMENTS, useClass: AgplEntitlements },
         { provide: AUDITOR, useClass: NopAuditor },
         // Guards run in this order: who is calling (and, for admins, license warnings on every
-        // response, refusals included), how often, whether the license allows the route.
+        // response, refusals included), how often, whether its experiments are on, whether the license
+        // allows the route.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: EntitlementWarningsGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: EXPERIMENTS, useFactory: (c: DeploymentConfig) => configuredExperiments(c), inject: [DEPLOYMENT_CONFIG] },
+        { provide: APP_GUARD, useClass: ExperimentGuard },
         { provide: APP_GUARD, useClass: FeatureGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
         // Changes answer once this replica has its own notifications back (Endpoint attaches the interceptor).

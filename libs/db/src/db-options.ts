@@ -12,6 +12,7 @@ import { WorkspaceAgents1733400000000 } from '#migrations/1733400000000-workspac
 import { AgentReports1733500000000 } from '#migrations/1733500000000-agent-reports.js';
 import { Tasks1733600000000 } from '#migrations/1733600000000-tasks.js';
 import { AgentAuthNotify1733700000000 } from '#migrations/1733700000000-agent-auth-notify.js';
+import { Oauth2Provider1733800000000 } from '#migrations/1733800000000-oauth2-provider.js';
 import { AiGatewayCoderdKeyEntity } from './entities/ai-gateway-coderd-key.entity.js';
 import { AiModelPriceEntity } from './entities/ai-model-price.entity.js';
 import { AiSpendTotalEntity } from './entities/ai-spend-total.entity.js';
@@ -49,6 +50,7 @@ import { WorkspaceResourceMetadataEntity } from './entities/workspace-resource-m
 import { WorkspaceAgentEntity } from './entities/workspace-agent.entity.js';
 import { WorkspaceAgentScriptEntity } from './entities/workspace-agent-script.entity.js';
 import { TaskEntity } from './entities/task.entity.js';
+import { Oauth2ProviderAppCodeEntity, Oauth2ProviderAppEntity, Oauth2ProviderAppSecretEntity, Oauth2ProviderAppTokenEntity } from './entities/oauth2-provider.entity.js';
 import { WorkspaceAppStatusEntity } from './entities/workspace-app-status.entity.js';
 import { WorkspaceAgentStatEntity } from './entities/workspace-agent-stat.entity.js';
 import { WorkspaceAgentMetadataEntity } from './entities/workspace-agent-metadata.entity.js';
@@ -97,12 +99,16 @@ export const ENTITIES = [
   WorkspaceAgentMetadataEntity,
   WorkspaceAgentScriptTimingEntity,
   TaskEntity,
+  Oauth2ProviderAppEntity,
+  Oauth2ProviderAppSecretEntity,
+  Oauth2ProviderAppCodeEntity,
+  Oauth2ProviderAppTokenEntity,
   WorkspaceAppStatusEntity,
   WorkspaceAppEntity,
 ];
 
 /** Listed explicitly (no globs) so the compiled ESM output and jest load the same classes. */
-export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000, WorkspaceListOrder1733100000000, ProvisionerKeySecret1733200000000, TemplateSettings1733300000000, WorkspaceAgents1733400000000, AgentReports1733500000000, Tasks1733600000000, AgentAuthNotify1733700000000];
+export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000, WorkspaceListOrder1733100000000, ProvisionerKeySecret1733200000000, TemplateSettings1733300000000, WorkspaceAgents1733400000000, AgentReports1733500000000, Tasks1733600000000, AgentAuthNotify1733700000000, Oauth2Provider1733800000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

@@ -22,6 +22,8 @@ describe('loadConfig defaults', () => {
       disablePasswordAuth: false,
       secureAuthCookie: false,
       experiments: [],
+      oauth2ProviderEnable: false,
+      devMode: false,
       apiRateLimit: 512,
       loginRateLimit: 12,
       rateLimitDisableAll: false,

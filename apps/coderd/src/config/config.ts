@@ -20,6 +20,10 @@ export interface DeploymentConfig {
   disablePasswordAuth: boolean;
   secureAuthCookie: boolean;
   experiments: string[];
+  /** Coder's newer switch for the OAuth2 provider (CODER_OAUTH2_PROVIDER_ENABLE): the same as the `oauth2` experiment. */
+  oauth2ProviderEnable: boolean;
+  /** Development mode (CODER_DEV_MODE): experiment-gated routes are on, as in Coder's development builds. */
+  devMode: boolean;
   apiRateLimit: number; // requests per minute per user/IP and endpoint; <= 0 disables
   loginRateLimit: number; // per minute per IP on the login endpoints
   rateLimitDisableAll: boolean;
@@ -63,6 +67,8 @@ export const CONFIG_VARIABLES = [
   'CODER_DISABLE_PASSWORD_AUTH',
   'CODER_SECURE_AUTH_COOKIE',
   'CODER_EXPERIMENTS',
+  'CODER_OAUTH2_PROVIDER_ENABLE',
+  'CODER_DEV_MODE',
   'CODER_API_RATE_LIMIT',
   'CODER_LOGIN_RATE_LIMIT',
   'CODER_RATE_LIMIT_DISABLE_ALL',
@@ -110,6 +116,8 @@ export function loadConfig(env: Env = process.env): DeploymentConfig {
     disablePasswordAuth: bool('CODER_DISABLE_PASSWORD_AUTH'),
     secureAuthCookie: bool('CODER_SECURE_AUTH_COOKIE'),
     experiments: read('CODER_EXPERIMENTS', [], parseList, 'a comma-separated list of experiment names'),
+    oauth2ProviderEnable: bool('CODER_OAUTH2_PROVIDER_ENABLE'),
+    devMode: bool('CODER_DEV_MODE'),
     apiRateLimit: int('CODER_API_RATE_LIMIT', 512, -1),
     loginRateLimit: int('CODER_LOGIN_RATE_LIMIT', 12, -1),
     rateLimitDisableAll: bool('CODER_RATE_LIMIT_DISABLE_ALL'),
