@@ -244,6 +244,15 @@ const ROUTES: Array<RouteCase<World, Target>> = [
     expect: row('2xx', '403', '2xx', '403', '403', '403', '404', '401'),
   },
   {
+    // The same without the organization: another organization's member may see neither the bystander
+    // nor a membership of theirs, so for it the user does not exist (404, revealing nothing).
+    route: 'POST /users/{another member}/workspaces',
+    arrange: async (w) => ({ workspaceId: '', name: `made-${++seq}`, ownerId: w.bystander.id, ownerName: w.bystander.username, buildId: '', jobId: '' }),
+    request: (w, t) => ({ method: 'post', path: `/api/v2/users/${t.ownerName}/workspaces`, body: { name: t.name, template_id: w.templateId } }),
+    happened: (w, t) => one(w, 'SELECT 1 FROM workspaces WHERE owner_id = $1 AND name = $2', [t.ownerId, t.name]),
+    expect: row('2xx', '403', '2xx', '403', '403', '403', '404', '401'),
+  },
+  {
     // Every member of the organization may create workspaces of its own.
     route: 'POST /organizations/{org}/members/me/workspaces',
     arrange: async (w, actor: Actor) => {

@@ -68,7 +68,8 @@ export class WorkspacesService {
   ): Promise<Workspace> {
     // The organization route resolves its organization first: outsiders hear 404, as in Coder.
     const org = orgParam === undefined ? undefined : await this.orgs.resolve(actor, orgParam);
-    const owner = await this.users.lookup(actor, userParam);
+    // A user the caller may not see (neither the user nor a membership) does not exist for it.
+    const owner = await this.users.resolveVisible(actor, userParam);
     const template = await this.templateFor(actor, req);
     if (org && org.id !== template.organization_id) {
       throw invalidField('template_id', 'The template belongs to another organization.', 'Template is not in this organization.');
