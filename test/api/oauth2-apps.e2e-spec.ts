@@ -87,6 +87,9 @@ describe('OAuth2 provider apps', () => {
     const app = (await create(`Secrets ${randomUUID().slice(0, 8)}`)).body;
     const created = await admin().post(`${APPS}/${app.id}/secrets`);
     expect(created.status).toBe(201);
+    // Nothing here may be cached (Coder sends no-store on every OAuth2 answer), errors included.
+    expect(created.headers).toMatchObject({ 'cache-control': 'no-store', pragma: 'no-cache' });
+    expect((await admin().get(`${APPS}/${randomUUID()}`)).headers['cache-control']).toBe('no-store');
     const full = created.body.client_secret_full as string;
     expect(full).toMatch(/^coder_[A-Za-z0-9]{10}_[A-Za-z0-9]{40}$/);
     const [, prefix, secret] = full.split('_');

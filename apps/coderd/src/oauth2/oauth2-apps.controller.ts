@@ -1,7 +1,8 @@
-import { Body, Controller, Param, Query } from '@nestjs/common';
+import { Body, Controller, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
 import { Endpoint } from '#httpapi/endpoint.js';
+import { NoStoreInterceptor } from '#httpapi/no-store.js';
 import { RequireExperiment } from '#httpapi/require-experiment.js';
 import { Oauth2AppRequest, Oauth2ProviderApp, Oauth2ProviderAppSecret, Oauth2ProviderAppSecretFull } from './oauth2-apps.dto.js';
 import { Oauth2AppsService } from './oauth2-apps.service.js';
@@ -9,6 +10,7 @@ import { Oauth2AppsService } from './oauth2-apps.service.js';
 @ApiTags('Enterprise')
 @Authenticated()
 @RequireExperiment('oauth2')
+@UseInterceptors(NoStoreInterceptor)
 @Controller('api/v2/oauth2-provider/apps')
 export class Oauth2AppsController {
   constructor(private readonly apps: Oauth2AppsService) {}
