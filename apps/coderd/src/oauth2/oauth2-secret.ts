@@ -1,4 +1,4 @@
-import { hashSecret, randomString, secretMatches } from '../apikeys/api-key-secret.js';
+import { hashSecret, randomString } from '../apikeys/api-key-secret.js';
 
 const PREFIX_LENGTH = 10;
 const SECRET_LENGTH = 40;
@@ -28,6 +28,3 @@ export function parseOauth2Secret(value: string): { prefix: string; secret: stri
   if (parts.length !== 3 || parts[0] !== 'coder' || !parts[1] || !parts[2]) return undefined;
   return { prefix: parts[1], secret: parts[2] };
 }
-
-/** Constant-time comparison of a presented secret with the stored hash. */
-export const oauth2SecretMatches = (secret: string, hashed: Buffer): boolean => secretMatches(secret, hashed);
