@@ -37,15 +37,20 @@ export class AgentReportsRepository {
     );
   }
 
-  /** Stores results for keys the template declared; answers the keys that were (others are ignored, as in Coder). */
-  async setMetadata(agentId: string, results: Array<{ key: string; value: string; error: string; collectedAt: Date }>): Promise<string[]> {
-    const [rows]: [Array<{ key: string }>, number] = await this.ds.query(
-      `UPDATE workspace_agent_metadata m SET value = t.value, error = t.error, collected_at = t.collected_at
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS t(key, value, error, collected_at)
-       WHERE m.workspace_agent_id = $1 AND m.key = t.key RETURNING m.key`,
-      [agentId, results.map((r) => r.key), results.map((r) => r.value), results.map((r) => r.error), results.map((r) => r.collectedAt)],
+  /**
+   * Stores results for keys the template declared (others are ignored, as in Coder) and, when any
+   * was stored, announces the agent on `channel` from the same statement: no second round trip.
+   */
+  async setMetadata(agentId: string, results: Array<{ key: string; value: string; error: string; collectedAt: Date }>, channel: string): Promise<void> {
+    await this.ds.query(
+      `WITH stored AS (
+         UPDATE workspace_agent_metadata m SET value = t.value, error = t.error, collected_at = t.collected_at
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS t(key, value, error, collected_at)
+         WHERE m.workspace_agent_id = $1 AND m.key = t.key RETURNING m.key
+       )
+       SELECT pg_notify($6, $1::text) WHERE EXISTS (SELECT 1 FROM stored)`,
+      [agentId, results.map((r) => r.key), results.map((r) => r.value), results.map((r) => r.error), results.map((r) => r.collectedAt), channel],
     );
-    return rows.map((r) => r.key);
   }
 
   /** Records one run of one of the agent's scripts; false when the script is not the agent's. A repeated report changes nothing. */

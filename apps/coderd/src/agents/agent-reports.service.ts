@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ApiError, badRequest } from '#httpapi/api-error.js';
-import { Pubsub } from '#db/pubsub.js';
 import type { ListeningPortsReport, PatchAppStatusRequest, PostMetadataRequest, PostScriptCompletedRequest, AgentStats, AgentStatsResponse } from './agent-reports.dto.js';
 import { AgentReportsRepository } from './agent-reports.repository.js';
 import { AgentStatsIngester } from './agent-stats.ingester.js';
@@ -21,7 +20,6 @@ export class AgentReportsService {
   constructor(
     private readonly repo: AgentReportsRepository,
     private readonly stats: AgentStatsIngester,
-    private readonly pubsub: Pubsub,
   ) {}
 
   async reportStats(a: AgentWithWorkspace, s: AgentStats): Promise<AgentStatsResponse> {
@@ -44,9 +42,7 @@ export class AgentReportsService {
       if (Buffer.byteLength(error) > METADATA_VALUE_MAX) error = cutBytes(error, METADATA_VALUE_MAX);
       return { key: m.key, value, error, collectedAt: new Date(m.result.collected_at) };
     });
-    if (results.length === 0) return;
-    const stored = await this.repo.setMetadata(a.id, results);
-    if (stored.length > 0) await this.pubsub.publish(AGENT_METADATA_CHANNEL, a.id);
+    if (results.length > 0) await this.repo.setMetadata(a.id, results, AGENT_METADATA_CHANNEL);
   }
 
   async scriptCompleted(a: AgentWithWorkspace, req: PostScriptCompletedRequest): Promise<void> {

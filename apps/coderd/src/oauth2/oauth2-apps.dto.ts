@@ -1,4 +1,5 @@
 import { Type } from 'class-transformer';
+import type * as sdk from '#sdk/oauth2.js';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
 
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
@@ -17,14 +18,15 @@ export class Oauth2AppRequest {
   icon?: string;
 }
 
-export class Oauth2AppEndpoints {
+export class Oauth2AppEndpoints implements sdk.OAuth2AppEndpoints {
   authorization: string;
   token: string;
   /** Empty: there is no device authorization endpoint. */
   device_authorization: string;
 }
 
-export class Oauth2ProviderApp {
+/** The wire shapes are libs/sdk's (the one definition); these classes describe them to OpenAPI. */
+export class Oauth2ProviderApp implements sdk.OAuth2ProviderApp {
   id: string;
   name: string;
   callback_url: string;
@@ -34,14 +36,14 @@ export class Oauth2ProviderApp {
   endpoints: Oauth2AppEndpoints;
 }
 
-export class Oauth2ProviderAppSecret {
+export class Oauth2ProviderAppSecret implements sdk.OAuth2ProviderAppSecret {
   id: string;
   last_used_at: string | null;
   /** `*`s and the secret's last six characters. */
   client_secret_truncated: string;
 }
 
-export class Oauth2ProviderAppSecretFull {
+export class Oauth2ProviderAppSecretFull implements sdk.OAuth2ProviderAppSecretFull {
   id: string;
   /** Shown once: only its hash is kept. */
   client_secret_full: string;

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isoTimestamp } from '#db/sql.js';
 import type { AgentRow } from '../provisioners/resources.repository.js';
-import type { TaskStatus } from './task-status.js';
 
 /** A task with what its status is derived from: its workspace's latest build, and the agent and app that run it. */
 export interface TaskRow {
@@ -62,7 +61,6 @@ const TASK_SELECT = `SELECT t.id, t.organization_id, t.owner_id, u.username AS o
 export interface TaskSearch {
   ownerId?: string;
   organizationId?: string;
-  statuses?: TaskStatus[];
 }
 
 @Injectable()
