@@ -11,6 +11,11 @@ const isExperimentalAlias = (path: string) => path === '/api/experimental/tasks'
 
 /** The public routes of both editions. */
 export const EXPECTED_PUBLIC = [
+  'DELETE /oauth2/clients/:client_id',
+  'GET /.well-known/oauth-authorization-server',
+  'GET /.well-known/oauth-authorization-server/*',
+  'GET /.well-known/oauth-protected-resource',
+  'GET /.well-known/oauth-protected-resource/*',
   'GET /api/v2',
   'GET /api/v2/auth/scopes',
   'GET /api/v2/buildinfo',
@@ -21,9 +26,18 @@ export const EXPECTED_PUBLIC = [
   'GET /api/v2/users/first',
   'GET /bin/coder-agent.mjs',
   'GET /healthz',
+  'GET /login',
+  'GET /oauth2/authorize',
+  'GET /oauth2/clients/:client_id',
   'POST /api/v2/users/first',
   'POST /api/v2/users/login',
-];
+  'POST /login',
+  'POST /oauth2/authorize',
+  'POST /oauth2/register',
+  'POST /oauth2/revoke',
+  'POST /oauth2/tokens',
+  'PUT /oauth2/clients/:client_id',
+].sort();
 
 export const GATEWAY_CATCH_ALL = Array.from({ length: 16 }, (_, i) => i + 1).map((n) => `ALL /api/v2/aibridge/${Array.from({ length: n }, (_, i) => `:s${i}`).join('/')}`);
 /**
@@ -73,7 +87,8 @@ interface Operation {
 }
 
 /** Nest `:param` -> OpenAPI `{param}`. */
-const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+/** `:param` as `{param}`, and a trailing wildcard as the `{path}` parameter the OpenAPI generator names it. */
+const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\/\*$/, '/{path}');
 /** A concrete URL for a route pattern (parameters filled with a placeholder). */
 const concrete = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, 'placeholder');
 // Licensed routes show their feature, so a route losing its gate changes the snapshot.

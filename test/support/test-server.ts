@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
+import { freePort } from '#db/embedded-postgres.js';
 import { loadConfig, type DeploymentConfig } from '#coderd/config/config.js';
 import { CoreModule, type CoreOptions } from '#coderd/core.module.js';
 import { createApp } from '#coderd/server/create-app.js';
@@ -26,6 +27,11 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Reuse a database (e.g. a second replica); a fresh one otherwise. */
   databaseUrl?: string;
+  /**
+   * Listen on a port chosen beforehand and make CODER_ACCESS_URL the server's real URL, for specs
+   * whose clients check URLs the server announces (OAuth2 issuer, resource, MCP).
+   */
+  realAccessUrl?: boolean;
 }
 
 /** Test defaults: limits high enough not to interfere unless a test lowers them. */
@@ -36,11 +42,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const adminUrl = process.env.E2E_PG_ADMIN_URL;
   if (!adminUrl) throw new Error('E2E_PG_ADMIN_URL is not set: API tests must run through the jest "api" project.');
   const databaseUrl = opts.databaseUrl ?? (await createDatabase(adminUrl));
-  const config = loadConfig({ ...TEST_ENV, ...opts.env });
+  const port = opts.realAccessUrl ? await freePort() : 0;
+  const config = loadConfig({ ...TEST_ENV, ...(port ? { CODER_ACCESS_URL: `http://127.0.0.1:${port}` } : {}), ...opts.env });
   const coreOpts: CoreOptions = { config, databaseUrl };
   const root = opts.oss || agplOnly() ? CoreModule.forRoot(coreOpts) : (await import('./enterprise/enterprise-root.js')).enterpriseRoot(coreOpts);
   const app = await createApp(root, config, { logLevels: ['error'] });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   // An idle connection the database drops (a spec stopping its PostgreSQL) must not crash the worker.

@@ -256,7 +256,8 @@ async function readOrCreate(file: string, make: () => string | Promise<string>):
   return value;
 }
 
-function freePort(): Promise<number> {
+/** A port free right now (the kernel's pick), for a server that must know its port before it listens. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

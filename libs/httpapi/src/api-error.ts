@@ -32,6 +32,21 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * An error of another protocol spoken on this server (OAuth2's `{error, error_description}`): the
+ * body is the protocol's own, not Coder's. The message is kept for logs.
+ */
+export class ProtocolError extends ApiError {
+  constructor(
+    status: number,
+    readonly wireBody: object,
+    message: string,
+    headers?: Record<string, string>,
+  ) {
+    super(status, message, undefined, undefined, headers);
+  }
+}
+
 export const badRequest = (message: string, detail?: string, validations?: ValidationError[]) =>
   new ApiError(HttpStatus.BAD_REQUEST, message, detail, validations);
 

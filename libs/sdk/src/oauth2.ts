@@ -39,6 +39,8 @@ export const OAUTH2_ERROR_CODES = [
   'invalid_redirect_uri',
   'invalid_client_metadata',
   'invalid_target',
+  // Coder's answer to an RFC 7592 request whose client_id is not an id at all.
+  'invalid_client_id',
 ] as const;
 export type OAuth2ErrorCode = (typeof OAUTH2_ERROR_CODES)[number];
 
@@ -75,4 +77,75 @@ export interface OAuth2ProviderAppSecret {
 export interface OAuth2ProviderAppSecretFull {
   id: string;
   client_secret_full: string;
+}
+
+/** The token endpoint's answer (RFC 6749 5.1), with Coder's extra `expiry`. */
+export interface OAuth2TokenResponse {
+  access_token: string;
+  token_type: OAuth2TokenType;
+  refresh_token: string;
+  /** Seconds until the access token expires. */
+  expires_in: number;
+  /** When the access token expires (RFC 3339); Coder's addition. */
+  expiry: string;
+  /** The scopes of the access token, space-separated. */
+  scope: string;
+}
+
+/** RFC 8414 authorization server metadata, in Coder's key order. */
+export interface OAuth2AuthorizationServerMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  registration_endpoint: string;
+  revocation_endpoint: string;
+  response_types_supported: OAuth2ResponseType[];
+  grant_types_supported: OAuth2GrantType[];
+  code_challenge_methods_supported: OAuth2PkceMethod[];
+  scopes_supported: string[];
+  token_endpoint_auth_methods_supported: OAuth2TokenEndpointAuthMethod[];
+  /** Beyond Coder: an https URL may be a client_id (OAuth Client ID Metadata Document). */
+  client_id_metadata_document_supported: boolean;
+  /** Beyond Coder: authorization responses carry `iss` (RFC 9207). */
+  authorization_response_iss_parameter_supported: boolean;
+}
+
+/** RFC 9728 protected resource metadata. */
+export interface OAuth2ProtectedResourceMetadata {
+  resource: string;
+  authorization_servers: string[];
+  scopes_supported: string[];
+  bearer_methods_supported: ('header' | 'query')[];
+}
+
+/** RFC 7591 client metadata, as registered (and as RFC 7592 reads and replaces it). */
+export interface OAuth2ClientMetadata {
+  redirect_uris: string[];
+  client_name?: string;
+  client_uri?: string;
+  logo_uri?: string;
+  tos_uri?: string;
+  policy_uri?: string;
+  jwks_uri?: string;
+  software_id?: string;
+  software_version?: string;
+  grant_types?: OAuth2GrantType[];
+  response_types?: OAuth2ResponseType[];
+  token_endpoint_auth_method?: OAuth2TokenEndpointAuthMethod;
+  scope?: string;
+  contacts?: string[];
+}
+
+/** RFC 7591 3.2.1 / RFC 7592 3: the registered client. */
+export interface OAuth2ClientInformation extends OAuth2ClientMetadata {
+  client_id: string;
+  /** Absent for public clients; only in the registration answer. */
+  client_secret?: string;
+  client_id_issued_at: number;
+  grant_types: OAuth2GrantType[];
+  response_types: OAuth2ResponseType[];
+  token_endpoint_auth_method: OAuth2TokenEndpointAuthMethod;
+  /** Only in the registration answer: shown once. */
+  registration_access_token?: string;
+  registration_client_uri: string;
 }

@@ -23,6 +23,8 @@ describe('loadConfig defaults', () => {
       secureAuthCookie: false,
       experiments: [],
       oauth2ProviderEnable: false,
+      oauth2RefreshLifetimeMs: 720 * 3_600_000,
+      oauth2ClientMetadataAllowPrivate: false,
       devMode: false,
       apiRateLimit: 512,
       loginRateLimit: 12,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LoginController } from '../auth/login.controller.js';
+import { LoginPageController } from '../auth/login-page.controller.js';
 import { UsersModule } from '../users/users.module.js';
 import { LoginService } from '../auth/login.service.js';
 import { ApiKeysController } from './apikeys.controller.js';
@@ -9,7 +10,7 @@ import { ScopesController } from './scopes.controller.js';
 /** Login/logout and API keys (sessions and tokens). */
 @Module({
   imports: [UsersModule],
-  controllers: [LoginController, ApiKeysController, ScopesController],
+  controllers: [LoginController, LoginPageController, ApiKeysController, ScopesController],
   providers: [ApiKeysService, LoginService],
   exports: [ApiKeysService],
 })

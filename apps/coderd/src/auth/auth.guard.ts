@@ -1,11 +1,14 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '#httpapi/api-error.js';
 import { ACTOR_KEY, AUTH_KIND, type AuthKind } from '#httpapi/auth-decorators.js';
 import { clientIp, routePattern, type AnyRequest } from '#httpapi/http.js';
 import { routeDeclaration } from '#httpapi/route-declaration.js';
 import { SESSION_TOKEN_COOKIE, extractToken } from '#httpapi/token.js';
+import type { DeploymentConfig } from '../config/config.js';
+import { DEPLOYMENT_CONFIG } from '../tokens.js';
 import { Authenticator, SIGNED_OUT_MESSAGE } from './authenticator.service.js';
+import { withChallenge } from './www-authenticate.js';
 
 /**
  * Global guard: @Authenticated routes need a valid key; @Public routes still recognise one (so the
@@ -18,6 +21,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     reflector: Reflector,
     private readonly authenticator: Authenticator,
+    @Inject(DEPLOYMENT_CONFIG) private readonly config: DeploymentConfig,
   ) {
     this.kind = routeDeclaration<AuthKind>(reflector, AUTH_KIND);
   }
@@ -35,12 +39,12 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     if (kind !== 'authenticated') throw new ApiError(500, 'Route has no authentication declaration.');
-    if (!token) {
-      throw new ApiError(401, SIGNED_OUT_MESSAGE, `Cookie "${SESSION_TOKEN_COOKIE}" or query parameter must be provided.`, undefined, {
-        'WWW-Authenticate': 'Bearer realm="coder"',
-      });
+    try {
+      if (!token) throw new ApiError(401, SIGNED_OUT_MESSAGE, `Cookie "${SESSION_TOKEN_COOKIE}" or query parameter must be provided.`);
+      req[ACTOR_KEY] = await this.authenticator.authenticate(token, clientIp(req));
+    } catch (err) {
+      throw withChallenge(err, this.config.accessUrl);
     }
-    req[ACTOR_KEY] = await this.authenticator.authenticate(token, clientIp(req));
     return true;
   }
 }

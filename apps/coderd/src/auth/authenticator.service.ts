@@ -10,6 +10,7 @@ import type { DeploymentConfig } from '../config/config.js';
 import { DEPLOYMENT_CONFIG } from '../tokens.js';
 import { UsersRepository, type UserRow } from '../users/users.repository.js';
 import { AuthRepository, type KeyWithUserRow } from './auth.repository.js';
+import { audienceAllowed } from '../oauth2/resource-uri.js';
 import { subjectFor } from './subject-factory.js';
 
 export const SIGNED_OUT_MESSAGE = 'You are signed out or your session has expired. Please sign in again to continue.';
@@ -25,6 +26,8 @@ interface CachedKey {
   user: UserRow;
   actor: Actor;
   loadedAt: number;
+  /** False for an OAuth2 app's token whose audience is not this deployment (or that has no token row). */
+  audienceOk: boolean;
   /**
    * The secret that last matched the stored hash, so that the next request with the same token
    * costs a constant-time comparison instead of a sha256. Memory only, gone with the entry.
@@ -35,6 +38,8 @@ interface CachedKey {
 export interface AuthInvalidation {
   userId?: string;
   keyId?: string;
+  /** Several keys at once (an OAuth2 app's tokens): one notification. */
+  keyIds?: string[];
 }
 
 /**
@@ -82,8 +87,10 @@ export class Authenticator implements OnModuleInit {
       entry.verified = Buffer.from(parsed.secret);
     }
     if (row.expires_at.getTime() <= now) {
-      throw unauthorized(`API key expired at "${row.expires_at.toISOString()}".`, true);
+      throw unauthorized(`API key expired at "${row.expires_at.toISOString()}".`);
     }
+    // RFC 8707: a token an OAuth2 client got for another resource is not for this deployment.
+    if (!entry.audienceOk) throw new ApiError(403, AUDIENCE_MISMATCH);
     if (row.status === 'suspended') {
       throw new ApiError(401, `User is not active (status = "${row.status}"). Contact an admin to reactivate your account.`);
     }
@@ -99,6 +106,7 @@ export class Authenticator implements OnModuleInit {
 
   /** Drops cached keys here and on every other replica. */
   async invalidate(what: AuthInvalidation): Promise<void> {
+    if (what.keyIds?.length === 0 && !what.keyId && !what.userId) return;
     this.invalidateLocal(what);
     await this.pubsub.publish(AUTH_INVALIDATE_CHANNEL, JSON.stringify(what));
   }
@@ -113,7 +121,11 @@ export class Authenticator implements OnModuleInit {
       for (const [id, e] of this.cache) if (e.row.user_id === what.userId) this.cache.delete(id);
       this.loading.clear();
     }
-    if (!what.keyId && !what.userId) {
+    for (const keyId of what.keyIds ?? []) {
+      this.cache.delete(keyId);
+      this.loading.delete(keyId);
+    }
+    if (!what.keyId && !what.userId && !what.keyIds) {
       this.cache.clear();
       this.loading.clear();
     }
@@ -142,7 +154,8 @@ export class Authenticator implements OnModuleInit {
       apiKeyId: row.id,
       subject: subjectFor(row, row.scopes, row.allow_list),
     };
-    const entry = { row, user, actor, loadedAt: now };
+    const audienceOk = row.login_type !== 'oauth2_provider_app' || (row.oauth2_token_exists === true && audienceAllowed(row.oauth2_audience, this.config.accessUrl));
+    const entry = { row, user, actor, loadedAt: now, audienceOk };
     if (!stillCurrent()) return entry;
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(keyId, entry);
@@ -173,9 +186,9 @@ function sameSecret(verified: Buffer | undefined, secret: string): boolean {
   return given.length === verified.length && timingSafeEqual(given, verified);
 }
 
-export function unauthorized(detail: string, expired = false): ApiError {
-  const description = expired ? 'The access token expired' : 'The access token is invalid';
-  return new ApiError(401, SIGNED_OUT_MESSAGE, detail, undefined, {
-    'WWW-Authenticate': `Bearer realm="coder", error="invalid_token", error_description="${description}"`,
-  });
+/** The signed-out 401; the guard adds the RFC 6750 challenge. */
+export function unauthorized(detail: string): ApiError {
+  return new ApiError(401, SIGNED_OUT_MESSAGE, detail);
 }
+
+export const AUDIENCE_MISMATCH = 'Token audience validation failed';

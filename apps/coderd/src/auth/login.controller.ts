@@ -3,13 +3,13 @@ import { ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentActor, type Actor } from '#httpapi/auth-decorators.js';
 import { Endpoint } from '#httpapi/endpoint.js';
 import { appendCookie, clientIp, type AnyRequest, type AnyResponse } from '#httpapi/http.js';
-import { SESSION_TOKEN_COOKIE } from '#httpapi/token.js';
 import { ApiKeysService } from '../apikeys/apikeys.service.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { DEPLOYMENT_CONFIG } from '../tokens.js';
 import { LoginWithPasswordRequest, LoginWithPasswordResponse, MessageResponse } from '../users/users.dto.js';
 import { LoginService } from './login.service.js';
 import { LoginRateLimited } from './rate-limit.guard.js';
+import { sessionCookie } from './session-cookie.js';
 
 /** Login is public; logout needs the session it ends. */
 @ApiTags('Authorization')
@@ -49,8 +49,6 @@ export class LoginController {
   }
 
   private cookie(value: string, expires: Date): string {
-    const parts = [`${SESSION_TOKEN_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Expires=${expires.toUTCString()}`];
-    if (this.config.secureAuthCookie) parts.push('Secure');
-    return parts.join('; ');
+    return sessionCookie(this.config, value, expires);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiError } from '#httpapi/api-error.js';
+import { ApiError, ProtocolError } from '#httpapi/api-error.js';
 import { ACTOR_KEY, AUTH_KIND, type Actor, type AuthKind } from '#httpapi/auth-decorators.js';
 import { clientIp, header, routePattern, type AnyRequest } from '#httpapi/http.js';
 import { FixedWindowLimiter } from '#httpapi/rate-limiter.js';
@@ -42,15 +42,16 @@ export class RateLimitGuard implements CanActivate {
     if (this.selfAuthenticated(ctx)) return true;
     const req = ctx.switchToHttp().getRequest<AnyRequest>();
     const route = routePattern(req);
+    const endpoint = `${req.method} ${route}`;
+    // The strict per-IP limit holds wherever a route asks for it (login pages and the OAuth2 protocol endpoints too).
+    if (this.login && this.loginLimited(ctx)) {
+      this.check(this.login, `${clientIp(req)} ${endpoint}`, route);
+    }
     if (!route.startsWith('/api/v2')) return true;
     const actor = req[ACTOR_KEY] as Actor | undefined;
-    const endpoint = `${req.method} ${route}`;
-    if (this.login && this.loginLimited(ctx)) {
-      this.check(this.login, `${clientIp(req)} ${endpoint}`);
-    }
     if (!this.api) return true;
     if (actor && header(req, 'x-coder-bypass-ratelimit') === 'true' && actor.subject.siteRoles.includes('owner')) return true;
-    this.check(this.api, `${actor ? actor.userId : clientIp(req)} ${endpoint}`);
+    this.check(this.api, `${actor ? actor.userId : clientIp(req)} ${endpoint}`, route);
     return true;
   }
 
@@ -59,11 +60,13 @@ export class RateLimitGuard implements CanActivate {
     return this.authKind(ctx) === 'self';
   }
 
-  private check(limiter: FixedWindowLimiter, key: string): void {
+  private check(limiter: FixedWindowLimiter, key: string, route: string): void {
     const r = limiter.hit(key);
     if (r.allowed) return;
-    throw new ApiError(429, `You've been rate limited for sending more than ${limiter.limit} requests in 1m0s.`, undefined, undefined, {
-      'Retry-After': String(r.retryAfterSeconds),
-    });
+    const message = `You've been rate limited for sending more than ${limiter.limit} requests in 1m0s.`;
+    const headers = { 'Retry-After': String(r.retryAfterSeconds) };
+    // OAuth2 clients read RFC 6749 error bodies on the protocol endpoints.
+    if (route.startsWith('/oauth2/')) throw new ProtocolError(429, { error: 'temporarily_unavailable', error_description: message }, message, headers);
+    throw new ApiError(429, message, undefined, undefined, headers);
   }
 }

@@ -22,6 +22,13 @@ export interface DeploymentConfig {
   experiments: string[];
   /** Coder's newer switch for the OAuth2 provider (CODER_OAUTH2_PROVIDER_ENABLE): the same as the `oauth2` experiment. */
   oauth2ProviderEnable: boolean;
+  /** Lifetime of an OAuth2 refresh token (CODER_DEFAULT_OAUTH_REFRESH_LIFETIME; 0 = the session duration). */
+  oauth2RefreshLifetimeMs: number;
+  /**
+   * Client ID Metadata Documents may be fetched from loopback and private addresses
+   * (CODER_DANGEROUS_OAUTH2_CLIENT_METADATA_ALLOW_PRIVATE): for development and tests only.
+   */
+  oauth2ClientMetadataAllowPrivate: boolean;
   /** Development mode (CODER_DEV_MODE): experiment-gated routes are on, as in Coder's development builds. */
   devMode: boolean;
   apiRateLimit: number; // requests per minute per user/IP and endpoint; <= 0 disables
@@ -68,6 +75,8 @@ export const CONFIG_VARIABLES = [
   'CODER_SECURE_AUTH_COOKIE',
   'CODER_EXPERIMENTS',
   'CODER_OAUTH2_PROVIDER_ENABLE',
+  'CODER_DEFAULT_OAUTH_REFRESH_LIFETIME',
+  'CODER_DANGEROUS_OAUTH2_CLIENT_METADATA_ALLOW_PRIVATE',
   'CODER_DEV_MODE',
   'CODER_API_RATE_LIMIT',
   'CODER_LOGIN_RATE_LIMIT',
@@ -117,6 +126,8 @@ export function loadConfig(env: Env = process.env): DeploymentConfig {
     secureAuthCookie: bool('CODER_SECURE_AUTH_COOKIE'),
     experiments: read('CODER_EXPERIMENTS', [], parseList, 'a comma-separated list of experiment names'),
     oauth2ProviderEnable: bool('CODER_OAUTH2_PROVIDER_ENABLE'),
+    oauth2RefreshLifetimeMs: duration('CODER_DEFAULT_OAUTH_REFRESH_LIFETIME', '720h'),
+    oauth2ClientMetadataAllowPrivate: bool('CODER_DANGEROUS_OAUTH2_CLIENT_METADATA_ALLOW_PRIVATE'),
     devMode: bool('CODER_DEV_MODE'),
     apiRateLimit: int('CODER_API_RATE_LIMIT', 512, -1),
     loginRateLimit: int('CODER_LOGIN_RATE_LIMIT', 12, -1),

@@ -66,11 +66,15 @@ export class Oauth2AppsRepository {
     ]);
   }
 
-  /** Its secrets, codes and tokens go with it (cascades); the API keys of its tokens too. */
-  async delete(id: string): Promise<void> {
-    await this.ds.transaction(async (db) => {
-      await db.query(`DELETE FROM api_keys WHERE id IN (SELECT api_key_id FROM oauth2_provider_app_tokens WHERE app_id = $1)`, [id]);
+  /** Its secrets, codes and tokens go with it (cascades); the API keys of its tokens too. Answers those keys' ids. */
+  async delete(id: string): Promise<string[]> {
+    return this.ds.transaction(async (db) => {
+      const [keys]: [{ id: string }[], number] = await db.query(
+        `DELETE FROM api_keys WHERE id IN (SELECT api_key_id FROM oauth2_provider_app_tokens WHERE app_id = $1) RETURNING id`,
+        [id],
+      );
       await db.query(`DELETE FROM oauth2_provider_apps WHERE id = $1`, [id]);
+      return keys.map((k) => k.id);
     });
   }
 
@@ -91,12 +95,19 @@ export class Oauth2AppsRepository {
     ]);
   }
 
-  /** Deletes a secret of the app; the tokens issued with it (and their API keys) go with it. False when the app has no such secret. */
-  async deleteSecret(appId: string, secretId: string): Promise<boolean> {
+  /**
+   * Deletes a secret of the app; the tokens issued with it (and their API keys) go with it. Answers
+   * those keys' ids, or undefined when the app has no such secret.
+   */
+  async deleteSecret(appId: string, secretId: string): Promise<string[] | undefined> {
     return this.ds.transaction(async (db) => {
-      await db.query(`DELETE FROM api_keys WHERE id IN (SELECT api_key_id FROM oauth2_provider_app_tokens WHERE app_secret_id = $1)`, [secretId]);
+      const [keys]: [{ id: string }[], number] = await db.query(
+        `DELETE FROM api_keys WHERE id IN (SELECT api_key_id FROM oauth2_provider_app_tokens WHERE app_secret_id = $1 AND app_id = $2) RETURNING id`,
+        [secretId, appId],
+      );
       const [rows]: [unknown[], number] = await db.query(`DELETE FROM oauth2_provider_app_secrets WHERE id = $1 AND app_id = $2 RETURNING id`, [secretId, appId]);
-      return rows.length > 0;
+      return rows.length > 0 ? keys.map((k) => k.id) : undefined;
     });
   }
+
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { conflict, forbidden, notFound } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
 import { isUniqueViolation } from '#db/pg-errors.js';
+import { Authenticator } from '../auth/authenticator.service.js';
 import { AuthzService } from '../auth/authz.service.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { isUuid } from '../files/files.service.js';
@@ -26,6 +27,7 @@ export class Oauth2AppsService {
     private readonly apps: Oauth2AppsRepository,
     private readonly users: UsersService,
     private readonly authz: AuthzService,
+    private readonly authenticator: Authenticator,
     @Inject(DEPLOYMENT_CONFIG) private readonly config: DeploymentConfig,
   ) {}
 
@@ -57,7 +59,7 @@ export class Oauth2AppsService {
   async delete(actor: Actor, id: string): Promise<void> {
     const app = await this.resolve(actor, id);
     this.authz.require(actor, 'delete', APP);
-    await this.apps.delete(app.id);
+    await this.authenticator.invalidate({ keyIds: await this.apps.delete(app.id) });
   }
 
   async secrets(actor: Actor, id: string): Promise<Oauth2ProviderAppSecret[]> {
@@ -81,7 +83,9 @@ export class Oauth2AppsService {
   async deleteSecret(actor: Actor, id: string, secretId: string): Promise<void> {
     const app = await this.resolve(actor, id);
     if (!this.authz.can(actor, 'delete', SECRET)) throw forbidden();
-    if (!isUuid(secretId) || !(await this.apps.deleteSecret(app.id, secretId))) throw notFound();
+    const revoked = isUuid(secretId) ? await this.apps.deleteSecret(app.id, secretId) : undefined;
+    if (!revoked) throw notFound();
+    await this.authenticator.invalidate({ keyIds: revoked });
   }
 
   private async resolve(actor: Actor, id: string): Promise<Oauth2AppRow> {

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { toErrorResponse } from '#httpapi/error-response.js';
+import { FORM_BODY_LIMIT_BYTES, FORM_TYPE, isFormRequest, parseForm } from '#httpapi/form-body.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { buildOpenApiDocument, setupSwagger } from '../openapi/swagger.js';
 import { trackInFlightHandlers } from './in-flight.js';
@@ -40,6 +41,12 @@ export async function createApp(root: DynamicModule, config: DeploymentConfig, o
     express.useBodyParser('json', { limit: BODY_LIMIT_BYTES, type: (req: { headers: Record<string, unknown>; url?: string }) => isJson(req) && !isAibridge(req) });
     express.useBodyParser('json', { limit: AIBRIDGE_BODY_LIMIT_BYTES, type: (req: { headers: Record<string, unknown>; url?: string }) => isJson(req) && isAibridge(req) });
     express.useBodyParser('raw', { limit: config.maxFileSizeBytes, type: ARCHIVE_TYPES });
+    // Forms (OAuth2) are read as text and parsed the way the Fastify parser does, repeats kept.
+    express.useBodyParser('text', { limit: FORM_BODY_LIMIT_BYTES, type: FORM_TYPE });
+    express.use((req: { headers: Record<string, string | string[] | undefined>; body?: unknown }, _res: unknown, next: () => void) => {
+      if (typeof req.body === 'string' && isFormRequest(req)) req.body = parseForm(req.body);
+      next();
+    });
     express.disable('x-powered-by');
     express.set('trust proxy', false);
     express.use((req: { headers: Record<string, unknown> }, res: { setHeader(n: string, v: string): void }, next: () => void) => {
@@ -61,6 +68,8 @@ export async function createApp(root: DynamicModule, config: DeploymentConfig, o
     const fastify = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger, preview: opts.preview });
     const instance = fastify.getHttpAdapter().getInstance();
     instance.addContentTypeParser(ARCHIVE_TYPES, { parseAs: 'buffer', bodyLimit: config.maxFileSizeBytes }, (_req, body, done) => done(null, body));
+    // Through Nest, so that it takes the place of Nest's own form parser (which would merge repeats).
+    fastify.useBodyParser(FORM_TYPE, { bodyLimit: FORM_BODY_LIMIT_BYTES }, (_req, body, done) => done(null, parseForm(body.toString('utf8'))));
     // Routes are registered when the app initialises, after this hook is in place.
     instance.addHook('onRoute', (route) => {
       if (route.url.startsWith(AIBRIDGE_PREFIX)) route.bodyLimit = AIBRIDGE_BODY_LIMIT_BYTES;

@@ -7,6 +7,7 @@ import { UserEntity } from './user.entity.js';
 @Check('oauth2_provider_apps_client_type_check', `client_type IN ('confidential', 'public')`)
 // lower(name): expression index, kept by the migration.
 @Index('oauth2_provider_apps_name_idx', { synchronize: false })
+@Unique('oauth2_provider_apps_client_id_metadata_url_key', ['clientIdMetadataUrl'])
 export class Oauth2ProviderAppEntity {
   @PrimaryColumn({ type: 'uuid' }) id: string;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
@@ -29,6 +30,9 @@ export class Oauth2ProviderAppEntity {
   @Column({ name: 'software_id', type: 'text', nullable: true }) softwareId: string | null;
   @Column({ name: 'software_version', type: 'text', nullable: true }) softwareVersion: string | null;
   @Column({ name: 'hashed_registration_access_token', type: 'bytea', nullable: true }) hashedRegistrationAccessToken: Buffer | null;
+  /** Set for a client known by its Client ID Metadata Document: the URL that is its client_id. */
+  @Column({ name: 'client_id_metadata_url', type: 'text', nullable: true }) clientIdMetadataUrl: string | null;
+  @Column({ name: 'metadata_fetched_at', type: 'timestamptz', nullable: true }) metadataFetchedAt: Date | null;
 }
 
 /** A client secret, shown once: kept as its sha256 with its prefix for lookup and its last characters for display. */
@@ -97,6 +101,8 @@ export class Oauth2ProviderAppTokenEntity {
   @Column({ type: 'text', default: '' }) scope: string;
   /** Every refresh token descends from one code: reusing a rotated one revokes the whole family. */
   @Column({ name: 'family_id', type: 'uuid' }) familyId: string;
+  /** Set once this refresh token was exchanged; it then points at its family's live API key, for reuse detection. */
+  @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true }) rotatedAt: Date | null;
 
   @ManyToOne(() => Oauth2ProviderAppSecretEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'app_secret_id', foreignKeyConstraintName: 'oauth2_provider_app_tokens_app_secret_id_fkey' })
