@@ -11,6 +11,7 @@ import { EXPERIMENTS, ExperimentGuard } from '#httpapi/require-experiment.js';
 import { configuredExperiments } from './config/experiments.js';
 import { AgentsModule } from './agents/agents.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { McpModule } from './mcp/mcp.module.js';
 import { Oauth2Module } from './oauth2/oauth2.module.js';
 import { ApiKeysModule } from './apikeys/apikeys.module.js';
 import { AUDITOR, NopAuditor } from './audit/auditor.js';
@@ -64,6 +65,7 @@ export class CoreModule {
         AgentsModule,
         TasksModule,
         Oauth2Module,
+        McpModule,
       ],
       providers: [
         { provide: DEPLOYMENT_CONFIG, useValue: opts.config },

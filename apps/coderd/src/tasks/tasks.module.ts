@@ -12,5 +12,6 @@ import { TasksService } from './tasks.service.js';
   imports: [UsersModule, OrganizationsModule, TemplatesModule, WorkspacesModule],
   controllers: [TasksController, ExperimentalTasksController],
   providers: [TasksRepository, TasksService],
+  exports: [TasksService],
 })
 export class TasksModule {}
