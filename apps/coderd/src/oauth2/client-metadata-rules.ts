@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { OAUTH2_GRANT_TYPES, OAUTH2_RESPONSE_TYPES, OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS, type OAuth2GrantType, type OAuth2ResponseType, type OAuth2TokenEndpointAuthMethod } from '#sdk/oauth2.js';
-import { isExternalScope } from '#rbac/scopes.js';
+import { canonicalScope, isExternalScope } from '#rbac/scopes.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import { splitScope } from './oauth2-scope.js';
 
@@ -83,7 +83,7 @@ export function validateClientMetadata(body: unknown): ClientRegistration | { pr
     grantTypes: [...new Set(grantTypes)],
     responseTypes: [...new Set(responseTypes)],
     authMethod,
-    scope: names.join(' '),
+    scope: [...new Set(names.map(canonicalScope))].join(' '),
     contacts: contacts as string[],
     clientName: text('client_name'),
     clientUri: text('client_uri'),
@@ -103,9 +103,11 @@ export function validateClientMetadata(body: unknown): ClientRegistration | { pr
 export function clientDisplayName(clientName: string | undefined, uri: string | undefined): string {
   const given = clientName?.trim();
   if (given) {
-    if (given.length <= MAX_NAME) return given;
+    // By code points, so that a character is never cut in half.
+    const chars = Array.from(given);
+    if (chars.length <= MAX_NAME) return given;
     const suffix = createHash('sha256').update(given).digest('hex').slice(0, 8);
-    return `${given.slice(0, MAX_NAME - suffix.length - 1)}-${suffix}`;
+    return `${chars.slice(0, MAX_NAME - suffix.length - 1).join('')}-${suffix}`;
   }
   try {
     const host = uri ? new URL(uri).host : '';

@@ -28,7 +28,7 @@ function within(held: readonly string[], wanted: Negotiated, why: string): Negot
  * allowlist; a request must be covered by the allowlist. Answers the problem for `invalid_scope`.
  */
 export function negotiateScope(allowlist: string, requested: string | undefined): Negotiated {
-  const allowed = splitScope(allowlist).map(canonicalScope);
+  const allowed = [...new Set(splitScope(allowlist).map(canonicalScope))];
   const wanted = asked(requested ?? '');
   if ('problem' in wanted) return wanted;
   if (wanted.scopes.length === 0) return { scopes: allowed.length > 0 ? allowed : [SCOPE_ALL] };

@@ -11,14 +11,23 @@ for (const [net, prefix] of [
   ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
+  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
 ] as const) NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
 
-/** Whether an IP address is on the public internet. An IPv4-mapped IPv6 address is judged as IPv4. */
+// IPv4-mapped IPv6 (::ffff:0:0/96) is kept apart: Node's BlockList also matches IPv4 addresses
+// against IPv6 rules in their mapped form, so the range in NON_PUBLIC would block every IPv4 address.
+const MAPPED = new BlockList();
+MAPPED.addSubnet('::ffff:0:0', 96, 'ipv6');
+
+/**
+ * Whether an IP address is on the public internet. An IPv4-mapped IPv6 address is judged as the
+ * IPv4 address it carries when written dotted; in hex form it is refused.
+ */
 export function isPublicAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return !NON_PUBLIC.check(mapped, 'ipv4');
+  if (mapped) return isIP(mapped) === 4 && !NON_PUBLIC.check(mapped, 'ipv4');
   const family = isIP(address);
   if (family === 0) return false;
+  if (family === 6 && MAPPED.check(address, 'ipv6')) return false;
   return !NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
