@@ -6,7 +6,8 @@
 //
 // Environment: BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
 // BENCH_ONLY (comma-separated scenario ids or letters: a/healthz, b/me, g/me-scoped, c/users,
-// h/users-scoped, d/roles, e/unlicensed, f/licensed, i/gateway, j/workspaces, k/builds, l/agentstats),
+// h/users-scoped, d/roles, e/unlicensed, f/licensed, i/gateway, j/workspaces, k/builds, l/agentstats,
+// m/me-oauth2, n/oauth2-refresh),
 // BENCH_USERS (users to seed, 10000), BENCH_WORKSPACES (workspaces to seed, 10000),
 // BENCH_BUILDS (workspaces built through the API for the throughput measurement, 200),
 // BENCH_AGENTS (agents reporting stats, one token per request, 200).
@@ -22,6 +23,7 @@ import { TransactionCounter, connect, seedUsers } from './lib/db.mjs';
 import { agentChecks, agentLoad, agentMarkdown, agentTokens, checkAgentTokens, reportsAccount, settledStatRows } from './lib/agents.mjs';
 import { startFakeProvider } from './lib/fake-provider.mjs';
 import { fixedRate } from './lib/latency.mjs';
+import { oauth2Families, refreshLoad } from './lib/oauth2.mjs';
 import { deriveChecks, markdown } from './lib/report.mjs';
 import { benchTemplate, measureBuilds, seedWorkspaces } from './lib/workspaces.mjs';
 import { ServerProcess, embeddedDataDir, freePort, removeCacheDir, stopOrphanedPostgres } from './lib/server.mjs';
@@ -87,6 +89,9 @@ const SCENARIOS = [
     auth: 'agents',
     what: 'agent stats ingestion: each report from the next of the seeded agents, answered once stored',
   },
+  { id: 'me-oauth2', letter: 'm', method: 'GET', path: '/api/v2/users/me', auth: 'oauth2', what: 'the same read with an OAuth2 access token (Bearer)' },
+  // Not a fixed request: each connection rotates a refresh-token chain of its own (lib/oauth2.mjs).
+  { id: 'oauth2-refresh', letter: 'n', method: 'POST', path: '/oauth2/tokens', auth: 'refresh', what: 'OAuth2 refresh grant: each request rotates its chain (new key, new refresh token)' },
   {
     id: 'gateway',
     letter: 'i',
@@ -237,12 +242,12 @@ function runAutocannon(opts) {
 
 /** The token a scenario runs as: the owner's session, or one of the scoped tokens made for the run. */
 const tokenFor = (tokens, scenario) =>
-  scenario.auth === true || scenario.auth === 'bearer' ? tokens.owner : scenario.auth === 'agents' ? undefined : scenario.auth ? tokens[scenario.auth] : undefined;
+  scenario.auth === true || scenario.auth === 'bearer' ? tokens.owner : scenario.auth === 'agents' || scenario.auth === 'refresh' ? undefined : scenario.auth ? tokens[scenario.auth] : undefined;
 
 function scenarioHeaders(tokens, scenario) {
   const token = tokenFor(tokens, scenario);
   const headers = scenario.body ? { 'content-type': 'application/json' } : {};
-  if (token && scenario.auth === 'bearer') headers.authorization = `Bearer ${token}`;
+  if (token && (scenario.auth === 'bearer' || scenario.auth === 'oauth2')) headers.authorization = `Bearer ${token}`;
   else if (token) headers['Coder-Session-Token'] = token;
   return headers;
 }
@@ -392,6 +397,7 @@ async function main() {
     CODER_AIBRIDGE_OPENAI_KEY: FAKE_OPENAI_KEY,
     CODER_AIBRIDGE_OPENAI_BASE_URL: `${fake.url}/v1`,
     CODER_PROMETHEUS_ADDRESS: `127.0.0.1:${metricsPort}`,
+    CODER_EXPERIMENTS: 'oauth2',
   };
   const newServer = () => new ServerProcess({ root: ROOT, entry: ENTRY, cacheDir, port, extraEnv });
 
@@ -451,9 +457,18 @@ async function main() {
       console.log(`${agents.tokens.length} agents report stats (${agents.seeded} workspaces seeded for them) in ${((performance.now() - t1) / 1000).toFixed(2)} s`);
     }
   }
+  if (scenarios.some((x) => x.id === 'me-oauth2' || x.id === 'oauth2-refresh')) {
+    const t1 = performance.now();
+    // A family per connection, for the warm-up and again for the measured run, and one for /users/me.
+    tokens.families = await oauth2Families(api, base, token, 2 * cfg.connections + 1);
+    tokens.oauth2 = tokens.families.pop().access;
+    console.log(`${tokens.families.length + 1} OAuth2 token families in ${((performance.now() - t1) / 1000).toFixed(2)} s`);
+  }
   // One request per scenario first: a run against a broken route measures nothing.
-  for (const s of scenarios.filter((x) => !x.license && !x.measure && x.auth !== 'agents')) {
-    expectStatus(await api(base, s.method, s.path, { token: tokenFor(tokens, s) }), s.expect ?? 200, `${s.method} ${s.path}`);
+  for (const s of scenarios.filter((x) => !x.license && !x.measure && x.auth !== 'agents' && x.auth !== 'refresh')) {
+    const headers = s.auth === 'oauth2' ? { authorization: `Bearer ${tokens.oauth2}` } : {};
+    const res = s.auth === 'oauth2' ? { status: (await fetch(base + s.path, { headers })).status } : await api(base, s.method, s.path, { token: tokenFor(tokens, s) });
+    expectStatus(res, s.expect ?? 200, `${s.method} ${s.path}`);
   }
   const me = await api(base, 'GET', '/api/v2/users/me', { token });
   if (me.json?.username !== OWNER.username) throw new Error(`/users/me returned ${me.text.slice(0, 300)}`);
@@ -540,6 +555,15 @@ async function main() {
       const out = await runAgentStats(base, tokens, s, cfg, counter, txns, db);
       r = out.scenario;
       results.agentStats = out.agentStats;
+    } else if (s.id === 'oauth2-refresh') {
+      // Each run takes fresh families: a chain cut mid-request by the end of the warm-up is spent.
+      const half = tokens.families.length / 2;
+      const chains = [refreshLoad(tokens.families.slice(0, half)), refreshLoad(tokens.families.slice(half))];
+      let run = 0;
+      const measured = await runScenario(base, tokens, s, cfg, counter, txns, { phase: () => chains[run++].options, measured: (go) => go(chains[1].options).then(() => chains[1].counts) });
+      const { extra, ...rest } = measured;
+      r = rest;
+      results.oauth2Refresh = extra;
     } else {
       r = await runScenario(base, tokens, s, cfg, counter, txns);
     }

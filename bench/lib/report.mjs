@@ -19,6 +19,8 @@ export const TARGETS = {
   workspacesTxnsPerRequest: 1.05, // one query per page
   buildsPerSec: 50, // create-and-start, 201 to running, built-in provisioner
   acquisitionP50Ms: 5, // job posted -> taken by an idle daemon
+  oauth2RefreshPerSec: 500, // POST /oauth2/tokens, refresh grant, 2 cores
+  oauth2VsSessionPct: 90, // an OAuth2 access token on /users/me costs no more than a session token
 };
 
 const fmt = (n, digits = 0) =>
@@ -39,6 +41,14 @@ export function deriveChecks(results) {
     const scoped = (100 * s['me-scoped'].reqPerSec) / s.me.reqPerSec;
     add('scoped, allow-listed /users/me throughput as % of unscoped', scoped, '%', `>= ${TARGETS.scopedVsUnscopedPct}%`, (v) => v >= TARGETS.scopedVsUnscopedPct);
     add('DB transactions per scoped /users/me request', s['me-scoped'].db?.txnsPerRequest, 'txn', `~0 (<= ${TARGETS.meTxnsPerRequest})`, (v) => v <= TARGETS.meTxnsPerRequest);
+  }
+  if (s.me && s['me-oauth2']) {
+    add('OAuth2 access token /users/me throughput as % of session token', (100 * s['me-oauth2'].reqPerSec) / s.me.reqPerSec, '%', `>= ${TARGETS.oauth2VsSessionPct}%`, (v) => v >= TARGETS.oauth2VsSessionPct);
+    add('DB transactions per OAuth2-token /users/me request', s['me-oauth2'].db?.txnsPerRequest, 'txn', `~0 (<= ${TARGETS.meTxnsPerRequest})`, (v) => v <= TARGETS.meTxnsPerRequest);
+  }
+  if (s['oauth2-refresh']) {
+    add('OAuth2 refresh grant throughput', s['oauth2-refresh'].reqPerSec, 'req/s', `>= ${TARGETS.oauth2RefreshPerSec}`, (v) => v >= TARGETS.oauth2RefreshPerSec);
+    add('OAuth2 refresh grant p99 (reference)', s['oauth2-refresh'].latencyMs.p99, 'ms', '-', () => true);
   }
   if (s['users-scoped']) add('allow-listed /users?limit=25 p99 (reference)', s['users-scoped'].latencyMs.p99, 'ms', '-', () => true);
   add('/healthz p99 (reference)', s.healthz?.latencyMs.p99, 'ms', '-', () => true);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oauth from 'oauth4webapi';
 import { api, createFirstUser, createUser, type FirstUser, type TestUser } from '../support/fixtures.js';
 import { consent, csrfTokenOf, openConsent } from '../support/oauth2.js';
+import { pollStatus } from '../support/poll.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const CALLBACK = 'https://client.example.com/callback';
@@ -218,6 +219,28 @@ describe.each(['fastify', 'express'])('OAuth2 protocol on %s', (adapter) => {
       const narrower = await tokenForm({ ...base, scope: 'user:read' });
       expect(narrower.status).toBe(200);
       expect(((await narrower.json()) as { scope: string }).scope).toBe('user:read');
+    });
+  });
+
+  describe('with two replicas', () => {
+    it('a key rotated or revoked on one replica stops working on the other within 2 seconds, though that one had it cached', async () => {
+      // Replicas of one deployment share its access URL (the tokens' audience).
+      const b = await startTestServer({ databaseUrl: server.databaseUrl, env: { CODER_EXPERIMENTS: 'oauth2', CODER_HTTP_ADAPTER: adapter, CODER_ACCESS_URL: server.config.accessUrl } });
+      try {
+        const onB = (token: string) => fetch(`${b.url}/api/v2/users/me`, { headers: { authorization: `Bearer ${token}` } });
+        const first = await codeFlow();
+        expect((await onB(first.access_token)).status).toBe(200);
+        const rotated = await tokenForm({ grant_type: 'refresh_token', refresh_token: first.refresh_token!, client_id: app.id, client_secret: app.secret });
+        expect(rotated.status).toBe(200);
+        expect(await pollStatus(() => onB(first.access_token), 401)).toBe(401);
+        const second = (await rotated.json()) as { access_token: string; refresh_token: string };
+        expect((await onB(second.access_token)).status).toBe(200);
+        const revoked = await fetch(as.revocation_endpoint!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: second.refresh_token, client_id: app.id, client_secret: app.secret }).toString() });
+        expect(revoked.status).toBe(200);
+        expect(await pollStatus(() => onB(second.access_token), 401)).toBe(401);
+      } finally {
+        await b.close();
+      }
     });
   });
 

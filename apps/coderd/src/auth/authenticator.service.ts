@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { GroupCommit } from '#db/group-commit.js';
 import { Pubsub } from '#db/pubsub.js';
 import { ApiError } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
@@ -14,7 +15,8 @@ import { audienceAllowed } from '../oauth2/resource-uri.js';
 import { subjectFor } from './subject-factory.js';
 
 export const SIGNED_OUT_MESSAGE = 'You are signed out or your session has expired. Please sign in again to continue.';
-const AUTH_INVALIDATE_CHANNEL = 'coderd_auth_invalidate';
+/** Where key invalidations travel (payload: AuthInvalidation). */
+export const AUTH_INVALIDATE_CHANNEL = 'coderd_auth_invalidate';
 const HOUR = 3_600_000;
 /** Safety net only: changes that matter (key deleted, user suspended, roles changed) invalidate at once. */
 const CACHE_TTL_MS = 60_000;
@@ -52,6 +54,8 @@ export class Authenticator implements OnModuleInit {
   private readonly cache = new Map<string, CachedKey>();
   /** One load per key at a time: when an entry expires under load, concurrent requests share it. */
   private readonly loading = new Map<string, Promise<CachedKey>>();
+  /** Key ids announced together (a notification payload holds up to 8000 bytes: 500 ids fit). */
+  private readonly retiredKeys = new GroupCommit<string>((keyIds) => this.pubsub.publish(AUTH_INVALIDATE_CHANNEL, JSON.stringify({ keyIds } satisfies AuthInvalidation)), 500);
 
   constructor(
     private readonly auth: AuthRepository,
@@ -108,6 +112,12 @@ export class Authenticator implements OnModuleInit {
   async invalidate(what: AuthInvalidation): Promise<void> {
     if (what.keyIds?.length === 0 && !what.keyId && !what.userId) return;
     this.invalidateLocal(what);
+    // Retired keys (OAuth2 rotation retires one per refresh) share notifications: a NOTIFY
+    // serializes commits, so one per key would cap the token endpoint at the disk's flush rate.
+    if (what.keyIds && !what.keyId && !what.userId) {
+      await Promise.all(what.keyIds.map((id) => this.retiredKeys.add(id)));
+      return;
+    }
     await this.pubsub.publish(AUTH_INVALIDATE_CHANNEL, JSON.stringify(what));
   }
 

@@ -29,7 +29,8 @@ export interface RefreshRow {
   refresh_hash: Buffer;
   app_id: string;
   user_id: string;
-  api_key_id: string;
+  /** Null once rotated. */
+  api_key_id: string | null;
   app_secret_id: string | null;
   expires_at: Date;
   audience: string | null;
@@ -133,20 +134,74 @@ export class Oauth2ProtocolRepository {
   }
 
   /**
-   * Rotation: a new key and refresh token in the same family. The used row is kept, marked rotated,
-   * and the whole family points at the new key, so that deleting the live key revokes every row
-   * and presenting a used token again is recognised.
+   * Rotation, in one statement (the token endpoint's hot path). The refresh token is claimed only if
+   * it is live, matches, belongs to the client and (when asked) to the resource: a concurrent claim
+   * of the same token waits on the row and then finds it rotated. The claimed row is kept, marked
+   * rotated and without a key, so that presenting it again is recognised; its key is deleted and a
+   * new key and refresh token join the family. Answers the retired key, or undefined when nothing
+   * was claimed.
    */
-  async rotate(db: EntityManager, used: RefreshRow, t: NewToken): Promise<void> {
-    await this.insertToken(db, t, used.family_id);
-    await db.query(
-      `UPDATE oauth2_provider_app_tokens SET api_key_id = $2, rotated_at = COALESCE(rotated_at, now()) WHERE family_id = $1 AND refresh_prefix <> $3`,
-      [used.family_id, t.key.id, t.refreshPrefix],
+  async rotate(r: { prefix: string; hash: Buffer; appId: string; resource: string | undefined; keyScopes: string[] | undefined; next: NewToken }): Promise<{ old_key_id: string; scopes: string[] } | undefined> {
+    const k = r.next.key;
+    const rows: { old_key_id: string; scopes: string[] }[] = await this.ds.query(
+      `WITH claimed AS (
+         UPDATE oauth2_provider_app_tokens t SET rotated_at = now(), api_key_id = NULL
+         FROM (SELECT id, api_key_id AS old_key_id FROM oauth2_provider_app_tokens
+               WHERE refresh_prefix = $1 AND refresh_hash = $2 AND app_id = $3 AND rotated_at IS NULL AND expires_at > now()
+                 AND ($4::text IS NULL OR audience = $4)) o
+         WHERE t.id = o.id AND t.rotated_at IS NULL
+         RETURNING t.id, o.old_key_id, t.user_id, t.app_secret_id, t.audience, t.scope, t.family_id
+       ), key AS (
+         INSERT INTO api_keys (id, hashed_secret, user_id, expires_at, login_type, lifetime_seconds, ip_address, token_name, scopes, allow_list)
+         SELECT $5, $6, c.user_id, $7, 'oauth2_provider_app', $8, $9, c.user_id || $10, COALESCE($11::text[], string_to_array(c.scope, ' ')), $12 FROM claimed c
+         RETURNING id
+       ), fresh AS (
+         INSERT INTO oauth2_provider_app_tokens (id, expires_at, refresh_prefix, refresh_hash, app_secret_id, api_key_id, user_id, app_id, audience, scope, family_id)
+         SELECT gen_random_uuid(), $13, $14, $15, COALESCE($16, c.app_secret_id), key.id, c.user_id, $3, c.audience, c.scope, c.family_id FROM claimed c, key
+         RETURNING id
+       ), gone AS (
+         DELETE FROM api_keys k USING claimed c WHERE k.id = c.old_key_id RETURNING k.id
+       ), touched AS (
+         UPDATE oauth2_provider_app_secrets s SET last_used_at = now()
+         WHERE s.id = $16 AND (s.last_used_at IS NULL OR s.last_used_at < now() - interval '1 minute') AND EXISTS (SELECT 1 FROM claimed)
+         RETURNING s.id
+       )
+       SELECT c.old_key_id, COALESCE($11::text[], string_to_array(c.scope, ' ')) AS scopes FROM claimed c`,
+      [
+        r.prefix,
+        r.hash,
+        r.appId,
+        r.resource ?? null,
+        k.id,
+        k.hashedSecret,
+        k.expiresAt,
+        k.lifetimeSeconds,
+        k.ipAddress,
+        // The user is the row's: the name is completed in SQL.
+        k.tokenName.slice(k.tokenName.indexOf('_')),
+        r.keyScopes ?? null,
+        k.allowList,
+        r.next.refreshExpiresAt,
+        r.next.refreshPrefix,
+        r.next.refreshHash,
+        r.next.appSecretId,
+      ],
     );
-    await db.query(`DELETE FROM api_keys WHERE id = $1`, [used.api_key_id]);
+    return rows[0];
   }
 
-  /** Revokes a family: its live key goes, and with it (cascade) every refresh token of the family. */
+  /** A refresh token by prefix, for telling apart why a rotation claimed nothing. */
+  async findRefresh(prefix: string): Promise<RefreshRow | undefined> {
+    return (
+      await this.ds.query(
+        `SELECT id, refresh_hash, app_id, user_id, api_key_id, app_secret_id, expires_at, audience, scope, family_id, rotated_at
+         FROM oauth2_provider_app_tokens WHERE refresh_prefix = $1`,
+        [prefix],
+      )
+    )[0];
+  }
+
+  /** Revokes a family: its live key goes, and with it (cascade) its live refresh token; rotated ones stay, keyless, to recognise reuse. */
   async revokeFamily(familyId: string, db: EntityManager | DataSource = this.ds): Promise<string[]> {
     const [rows]: [{ id: string }[], number] = await db.query(
       `DELETE FROM api_keys WHERE id IN (SELECT api_key_id FROM oauth2_provider_app_tokens WHERE family_id = $1) RETURNING id`,
@@ -168,12 +223,15 @@ export class Oauth2ProtocolRepository {
         `DELETE FROM api_keys WHERE id IN (SELECT api_key_id FROM oauth2_provider_app_tokens WHERE user_id = $1 AND app_id = $2) RETURNING id`,
         [userId, appId],
       );
+      // The rotated ones too: nothing is left to protect by recognising their reuse.
+      await db.query(`DELETE FROM oauth2_provider_app_tokens WHERE user_id = $1 AND app_id = $2`, [userId, appId]);
       return rows.map((r) => r.id);
     });
   }
 
+  /** At most once a minute per secret: a busy client's refreshes must not queue on one row. */
   async touchSecret(id: string): Promise<void> {
-    await this.ds.query(`UPDATE oauth2_provider_app_secrets SET last_used_at = now() WHERE id = $1`, [id]);
+    await this.ds.query(`UPDATE oauth2_provider_app_secrets SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [id]);
   }
 
   private async insertToken(db: EntityManager, t: NewToken, familyId: string | null): Promise<void> {

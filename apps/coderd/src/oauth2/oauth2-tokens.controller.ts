@@ -35,6 +35,8 @@ export class Oauth2TokensController {
     status: 200,
     public: true,
     errors: [401],
+    // The keys it retires are forgotten here before the answer and announced to other replicas; no trigger announces anything else.
+    changesState: false,
   })
   token(@Req() req: AnyRequest, @Body() body: unknown): Promise<OAuth2TokenResponse> {
     const query = queryFields(req.query);
@@ -60,6 +62,7 @@ export class Oauth2TokensController {
     status: 200,
     public: true,
     errors: [401],
+    changesState: false,
   })
   async revoke(@Req() req: AnyRequest, @Body() body: unknown): Promise<void> {
     await this.tokens.revoke(mergeFields(queryFields(req.query), formOf(req, body)), header(req, 'authorization'));

@@ -47,8 +47,9 @@ export class Oauth2TokensService {
     if (grant === undefined || !GRANTS.includes(grant)) throw unsupportedGrant();
     const { client, secretId } = await this.clients.authenticate(params, authorization);
     if (!client.grant_types.includes(grant)) throw oauth2Error(400, 'unauthorized_client', `This client may not use the ${grant} grant`);
-    if (secretId) void this.repo.touchSecret(secretId).catch(() => undefined);
-    return grant === 'authorization_code' ? this.exchangeCode(params, client, secretId, ip) : this.refresh(params, client, secretId, ip);
+    if (grant === 'refresh_token') return this.refresh(params, client, secretId, ip);
+    if (secretId) await this.repo.touchSecret(secretId);
+    return this.exchangeCode(params, client, secretId, ip);
   }
 
   /** RFC 7009: 200 whether or not there was anything to revoke; token_type_hint is not needed. */
@@ -107,28 +108,40 @@ export class Oauth2TokensService {
     return issued.response;
   }
 
+  /**
+   * One statement when all goes well (Oauth2ProtocolRepository.rotate). Only when it claims nothing
+   * is the token read, to answer why: and a rotated token presented again revokes its family.
+   */
   private async refresh(params: OAuth2Params, client: ClientRow, secretId: string | null, ip: string): Promise<OAuth2TokenResponse> {
     const parsed = parseOauth2Secret(params.require('refresh_token'));
     if (!parsed) throw badRefresh();
     const resource = params.get('resource');
     const scope = params.get('scope');
-    const outcome = await this.repo.transaction(async (db) => {
-      const used = await this.repo.lockRefresh(db, parsed.prefix);
-      if (!used || used.app_id !== client.id || !secretMatches(parsed.secret, used.refresh_hash)) return { error: badRefresh() };
-      // Reuse of a rotated token: someone holds a copy. Revoke the family, for the thief and the client alike.
-      if (used.rotated_at !== null) return { error: badRefresh(), revoked: await this.repo.revokeFamily(used.family_id, db) };
-      if (used.expires_at.getTime() <= Date.now()) return { error: badRefresh() };
-      if (resource !== undefined && resource !== used.audience) return { error: badResource() };
-      const granted = splitScope(used.scope);
-      const narrowed = narrowScope(granted, scope);
-      if ('problem' in narrowed) return { error: oauth2Error(400, 'invalid_scope', narrowed.problem) };
-      const issued = this.newToken(used.user_id, client.id, secretId ?? used.app_secret_id, used.audience, granted, narrowed.scopes, ip);
-      await this.repo.rotate(db, used, issued.row);
-      return { response: issued.response, revoked: [used.api_key_id] };
-    });
-    await this.forget(outcome.revoked ?? []);
-    if ('error' in outcome) throw outcome.error;
-    return outcome.response;
+    let keyScopes: string[] | undefined;
+    if (scope !== undefined) {
+      const row = await this.ownRefresh(client, parsed);
+      const narrowed = narrowScope(splitScope(row?.scope), scope);
+      if (row && 'problem' in narrowed) throw oauth2Error(400, 'invalid_scope', narrowed.problem);
+      if ('scopes' in narrowed) keyScopes = narrowed.scopes;
+    }
+    // The user and audience are the row's; the statement fills them in.
+    const issued = this.newToken('', client.id, secretId, null, [], keyScopes ?? [], ip);
+    const rotated = await this.repo.rotate({ prefix: parsed.prefix, hash: hashSecret(parsed.secret), appId: client.id, resource, keyScopes, next: issued.row });
+    if (rotated) {
+      await this.forget([rotated.old_key_id]);
+      return { ...issued.response, scope: rotated.scopes.join(' ') };
+    }
+    const row = await this.ownRefresh(client, parsed);
+    // Reuse of a rotated token: someone holds a copy. Revoke the family, for the thief and the client alike.
+    if (row?.rotated_at) await this.forget(await this.repo.revokeFamily(row.family_id));
+    else if (row && row.expires_at.getTime() > Date.now() && resource !== undefined && resource !== row.audience) throw badResource();
+    throw badRefresh();
+  }
+
+  /** The client's refresh token with this prefix and secret; undefined for anything else. */
+  private async ownRefresh(client: ClientRow, parsed: { prefix: string; secret: string }) {
+    const row = await this.repo.findRefresh(parsed.prefix);
+    return row && row.app_id === client.id && secretMatches(parsed.secret, row.refresh_hash) ? row : undefined;
   }
 
   /** Keys deleted here stop authenticating on every replica before the answer. */

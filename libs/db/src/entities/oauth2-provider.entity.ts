@@ -87,6 +87,7 @@ export class Oauth2ProviderAppCodeEntity {
 @Index('oauth2_provider_app_tokens_app_id_user_id_idx', ['appId', 'userId'])
 @Index('oauth2_provider_app_tokens_family_id_idx', ['familyId'])
 @Index('oauth2_provider_app_tokens_api_key_id_idx', ['apiKeyId'])
+@Check('oauth2_provider_app_tokens_live_key_check', 'rotated_at IS NOT NULL OR api_key_id IS NOT NULL')
 export class Oauth2ProviderAppTokenEntity {
   @PrimaryColumn({ type: 'uuid' }) id: string;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
@@ -94,14 +95,15 @@ export class Oauth2ProviderAppTokenEntity {
   @Column({ name: 'refresh_prefix', type: 'text' }) refreshPrefix: string;
   @Column({ name: 'refresh_hash', type: 'bytea' }) refreshHash: Buffer;
   @Column({ name: 'app_secret_id', type: 'uuid', nullable: true }) appSecretId: string | null;
-  @Column({ name: 'api_key_id', type: 'text' }) apiKeyId: string;
+  /** The access token's key; none once rotated. */
+  @Column({ name: 'api_key_id', type: 'text', nullable: true }) apiKeyId: string | null;
   @Column({ name: 'user_id', type: 'uuid' }) userId: string;
   @Column({ name: 'app_id', type: 'uuid' }) appId: string;
   @Column({ type: 'text', nullable: true }) audience: string | null;
   @Column({ type: 'text', default: '' }) scope: string;
   /** Every refresh token descends from one code: reusing a rotated one revokes the whole family. */
   @Column({ name: 'family_id', type: 'uuid' }) familyId: string;
-  /** Set once this refresh token was exchanged; it then points at its family's live API key, for reuse detection. */
+  /** Set once this refresh token was exchanged: kept (without a key) so that a reuse is recognised. */
   @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true }) rotatedAt: Date | null;
 
   @ManyToOne(() => Oauth2ProviderAppSecretEntity, { onDelete: 'CASCADE' })
