@@ -55,7 +55,7 @@ export class Authenticator implements OnModuleInit {
   /** One load per key at a time: when an entry expires under load, concurrent requests share it. */
   private readonly loading = new Map<string, Promise<CachedKey>>();
   /** Key ids announced together (a notification payload holds up to 8000 bytes: 500 ids fit). */
-  private readonly retiredKeys = new GroupCommit<string>((keyIds) => this.pubsub.publish(AUTH_INVALIDATE_CHANNEL, JSON.stringify({ keyIds } satisfies AuthInvalidation)), 500);
+  private readonly announcedKeys = new GroupCommit<string>((keyIds) => this.pubsub.publish(AUTH_INVALIDATE_CHANNEL, JSON.stringify({ keyIds } satisfies AuthInvalidation)), 500);
 
   constructor(
     private readonly auth: AuthRepository,
@@ -112,13 +112,14 @@ export class Authenticator implements OnModuleInit {
   async invalidate(what: AuthInvalidation): Promise<void> {
     if (what.keyIds?.length === 0 && !what.keyId && !what.userId) return;
     this.invalidateLocal(what);
-    // Retired keys (OAuth2 rotation retires one per refresh) share notifications: a NOTIFY
-    // serializes commits, so one per key would cap the token endpoint at the disk's flush rate.
-    if (what.keyIds && !what.keyId && !what.userId) {
-      await Promise.all(what.keyIds.map((id) => this.retiredKeys.add(id)));
-      return;
-    }
-    await this.pubsub.publish(AUTH_INVALIDATE_CHANNEL, JSON.stringify(what));
+    // Keys share notifications (OAuth2 rotation retires one per refresh, logouts one each): a
+    // NOTIFY serializes commits, so one per key would cap such endpoints at the disk's flush rate.
+    if (!what.keyId && !what.keyIds && !what.userId) return this.pubsub.publish(AUTH_INVALIDATE_CHANNEL, '{}');
+    const keyIds = [...(what.keyId ? [what.keyId] : []), ...(what.keyIds ?? [])];
+    await Promise.all([
+      ...keyIds.map((id) => this.announcedKeys.add(id)),
+      ...(what.userId ? [this.pubsub.publish(AUTH_INVALIDATE_CHANNEL, JSON.stringify({ userId: what.userId }))] : []),
+    ]);
   }
 
   private invalidateLocal(what: AuthInvalidation): void {

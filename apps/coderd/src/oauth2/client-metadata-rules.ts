@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { OAUTH2_GRANT_TYPES, OAUTH2_RESPONSE_TYPES, OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS, type OAuth2GrantType, type OAuth2ResponseType, type OAuth2TokenEndpointAuthMethod } from '#sdk/oauth2.js';
-import { canonicalScope, isExternalScope } from '#rbac/scopes.js';
 import { redirectUriProblem } from './redirect-uri.js';
-import { splitScope } from './oauth2-scope.js';
+import { asked, splitScope } from './oauth2-scope.js';
 
 const MAX_REDIRECT_URIS = 32;
-const MAX_SCOPE_BYTES = 4096;
 const MAX_SCOPES = 100;
 const MAX_NAME = 64;
 const URI_FIELDS = ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri', 'jwks_uri'] as const;
@@ -67,11 +65,9 @@ export function validateClientMetadata(body: unknown): ClientRegistration | { pr
   }
   const scope = m.scope ?? '';
   if (typeof scope !== 'string') return fail('scope must be a string');
-  if (Buffer.byteLength(scope) > MAX_SCOPE_BYTES) return fail(`scope must be at most ${MAX_SCOPE_BYTES} bytes`);
-  const names = splitScope(scope);
-  if (names.length > MAX_SCOPES) return fail(`scope may name at most ${MAX_SCOPES} scopes`);
-  const unknown = names.filter((s) => !isExternalScope(s));
-  if (unknown.length > 0) return fail(`unknown scope: ${unknown.join(', ')}`);
+  const scopes = asked(scope);
+  if ('problem' in scopes) return scopes;
+  if (splitScope(scope).length > MAX_SCOPES) return fail(`scope may name at most ${MAX_SCOPES} scopes`);
   const contacts = m.contacts ?? [];
   if (!Array.isArray(contacts) || contacts.some((c) => typeof c !== 'string')) return fail('contacts must be an array of strings');
 
@@ -83,7 +79,7 @@ export function validateClientMetadata(body: unknown): ClientRegistration | { pr
     grantTypes: [...new Set(grantTypes)],
     responseTypes: [...new Set(responseTypes)],
     authMethod,
-    scope: [...new Set(names.map(canonicalScope))].join(' '),
+    scope: scopes.scopes.join(' '),
     contacts: contacts as string[],
     clientName: text('client_name'),
     clientUri: text('client_uri'),

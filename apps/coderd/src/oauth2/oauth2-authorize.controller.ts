@@ -34,14 +34,11 @@ export class Oauth2AuthorizeController {
   @LoginRateLimited()
   @Endpoint('GET', 'authorize', { id: 'getOAuth2Authorize', summary: 'OAuth2 authorization request', description: `${AUTHORIZE_DOC} Answers the consent page (HTML).`, response: 'string', public: true, errors: [401] })
   async page(@Req() req: AnyRequest, @Res({ passthrough: true }) res: AnyResponse): Promise<string> {
-    const query = queryFields(req.query);
-    const client = await this.authorize.client(query);
-    const session = await this.session(req);
-    if (!session) return redirect(res, 303, loginUrl(req, client));
-    const outcome = this.authorize.check(client, query);
-    if (outcome.kind === 'bad-redirect') return sendPage(res, 400, invalidRequestPage(outcome.detail));
-    if (outcome.kind === 'redirect') return redirect(res, 302, outcome.location);
-    const r = outcome.request;
+    const step = await this.prepare(req, res);
+    if (typeof step === 'string') return step;
+    if (step.outcome.kind === 'bad-redirect') return sendPage(res, 400, invalidRequestPage(step.outcome.detail));
+    const { client, session } = step;
+    const r = step.outcome.request;
     return sendPage(
       res,
       200,
@@ -67,18 +64,30 @@ export class Oauth2AuthorizeController {
     errors: [401],
   })
   async answer(@Req() req: AnyRequest, @Body() body: FormFields | undefined, @Res({ passthrough: true }) res: AnyResponse): Promise<string> {
-    const query = queryFields(req.query);
-    const client = await this.authorize.client(query);
-    const session = await this.session(req);
-    if (!session) return redirect(res, 303, loginUrl(req, client));
-    const outcome = this.authorize.check(client, query);
-    if (outcome.kind === 'bad-redirect') throw invalidRequest(outcome.detail);
-    if (outcome.kind === 'redirect') return redirect(res, 302, outcome.location);
+    const step = await this.prepare(req, res);
+    if (typeof step === 'string') return step;
+    if (step.outcome.kind === 'bad-redirect') throw invalidRequest(step.outcome.detail);
+    const { client, session, outcome } = step;
     const form = body ?? {};
     const csrf = typeof form.csrf_token === 'string' ? form.csrf_token : undefined;
     if (!this.authorize.csrfValid(session.token, client.id, csrf)) throw invalidRequest('The consent form is missing its CSRF token or it is not valid for this session; reload the page');
     if (form.decision !== 'allow') return redirect(res, 302, this.authorize.deny(outcome.request));
     return redirect(res, 302, await this.authorize.approve(session.actor.userId, outcome.request));
+  }
+
+  /**
+   * What both methods do first: the client (400/401 JSON), the session (else 303 to sign in), the
+   * request's checks (a redirect back with an error is answered here). Answers the body sent, or
+   * what is left to decide.
+   */
+  private async prepare(req: AnyRequest, res: AnyResponse) {
+    const query = queryFields(req.query);
+    const client = await this.authorize.client(query);
+    const session = await this.session(req);
+    if (!session) return redirect(res, 303, loginUrl(req, client));
+    const outcome = this.authorize.check(client, query);
+    if (outcome.kind === 'redirect') return redirect(res, 302, outcome.location);
+    return { client, session, outcome };
   }
 
   /** The browser's session, if any (an invalid one is no session: the user signs in again). */

@@ -73,10 +73,6 @@ export class Oauth2ProtocolRepository {
     private readonly keys: ApiKeysRepository,
   ) {}
 
-  transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
-  }
-
   async client(id: string): Promise<ClientRow | undefined> {
     return (await this.ds.query(`SELECT ${CLIENT_COLUMNS} FROM oauth2_provider_apps WHERE id = $1`, [id]))[0];
   }
@@ -120,17 +116,6 @@ export class Oauth2ProtocolRepository {
       await this.insertToken(db, t, null);
       return old[0]?.id;
     });
-  }
-
-  /** The refresh token with this prefix, locked until the transaction ends. */
-  async lockRefresh(db: EntityManager, prefix: string): Promise<RefreshRow | undefined> {
-    return (
-      await db.query(
-        `SELECT id, refresh_hash, app_id, user_id, api_key_id, app_secret_id, expires_at, audience, scope, family_id, rotated_at
-         FROM oauth2_provider_app_tokens WHERE refresh_prefix = $1 FOR UPDATE`,
-        [prefix],
-      )
-    )[0];
   }
 
   /**
@@ -202,8 +187,8 @@ export class Oauth2ProtocolRepository {
   }
 
   /** Revokes a family: its live key goes, and with it (cascade) its live refresh token; rotated ones stay, keyless, to recognise reuse. */
-  async revokeFamily(familyId: string, db: EntityManager | DataSource = this.ds): Promise<string[]> {
-    const [rows]: [{ id: string }[], number] = await db.query(
+  async revokeFamily(familyId: string): Promise<string[]> {
+    const [rows]: [{ id: string }[], number] = await this.ds.query(
       `DELETE FROM api_keys WHERE id IN (SELECT api_key_id FROM oauth2_provider_app_tokens WHERE family_id = $1) RETURNING id`,
       [familyId],
     );

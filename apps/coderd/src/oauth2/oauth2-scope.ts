@@ -1,13 +1,13 @@
 import { SCOPE_ALL, canonicalScope, isExternalScope, scopesNotCovered } from '#rbac/scopes.js';
 
-const MAX_SCOPE_BYTES = 4096;
+export const MAX_SCOPE_BYTES = 4096;
 
 type Negotiated = { scopes: string[] } | { problem: string };
 
 export const splitScope = (scope: string | null | undefined): string[] => (scope ?? '').split(' ').filter((s) => s !== '');
 
-/** The canonical names a request asks for; only names of the external catalog may be asked for. */
-function asked(requested: string): Negotiated {
+/** The canonical names a scope string names, deduplicated; only names of the external catalog are allowed. */
+export function asked(requested: string): Negotiated {
   if (Buffer.byteLength(requested) > MAX_SCOPE_BYTES) return { problem: `scope must be at most ${MAX_SCOPE_BYTES} bytes` };
   const names = splitScope(requested);
   const unknown = names.filter((s) => !isExternalScope(s));

@@ -61,11 +61,9 @@ export class Oauth2TokensService {
     if (token.startsWith('coder_')) {
       const parsed = parseOauth2Secret(token);
       if (!parsed) throw invalidRequest('Invalid token format');
-      revoked = await this.repo.transaction(async (db) => {
-        const row = await this.repo.lockRefresh(db, parsed.prefix);
-        if (!row || row.app_id !== client.id || !secretMatches(parsed.secret, row.refresh_hash)) return [];
-        return this.repo.revokeFamily(row.family_id, db);
-      });
+      // No lock needed: revoking deletes the family's live key, whichever that is by then.
+      const row = await this.ownRefresh(client, parsed);
+      if (row) revoked = await this.repo.revokeFamily(row.family_id);
     } else {
       const parsed = parseApiToken(token);
       if ('error' in parsed) throw invalidRequest('Invalid token format');
