@@ -7,7 +7,7 @@
 // Environment: BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
 // BENCH_ONLY (comma-separated scenario ids or letters: a/healthz, b/me, g/me-scoped, c/users,
 // h/users-scoped, d/roles, e/unlicensed, f/licensed, i/gateway, j/workspaces, k/builds, l/agentstats,
-// m/me-oauth2, n/oauth2-refresh),
+// m/me-oauth2, n/oauth2-refresh, o/me-bearer),
 // BENCH_USERS (users to seed, 10000), BENCH_WORKSPACES (workspaces to seed, 10000),
 // BENCH_BUILDS (workspaces built through the API for the throughput measurement, 200),
 // BENCH_AGENTS (agents reporting stats, one token per request, 200).
@@ -89,6 +89,7 @@ const SCENARIOS = [
     auth: 'agents',
     what: 'agent stats ingestion: each report from the next of the seeded agents, answered once stored',
   },
+  { id: 'me-bearer', letter: 'o', method: 'GET', path: '/api/v2/users/me', auth: 'bearer', what: 'the same read with the session token as Authorization: Bearer (m\'s header, b\'s key)' },
   { id: 'me-oauth2', letter: 'm', method: 'GET', path: '/api/v2/users/me', auth: 'oauth2', what: 'the same read with an OAuth2 access token (Bearer)' },
   // Not a fixed request: each connection rotates a refresh-token chain of its own (lib/oauth2.mjs).
   { id: 'oauth2-refresh', letter: 'n', method: 'POST', path: '/oauth2/tokens', auth: 'refresh', what: 'OAuth2 refresh grant: each request rotates its chain (new key, new refresh token)' },
