@@ -15,6 +15,7 @@ import { McpModule } from './mcp/mcp.module.js';
 import { Oauth2Module } from './oauth2/oauth2.module.js';
 import { ApiKeysModule } from './apikeys/apikeys.module.js';
 import { AUDITOR, NopAuditor } from './audit/auditor.js';
+import { CONNECTION_LOGGER, NopConnectionLogger } from './connectionlog/connection-logger.js';
 import { EntitlementsModule } from './entitlements/entitlements.module.js';
 import { FilesModule } from './files/files.module.js';
 import { EntitlementWarningsGuard } from './entitlements/warnings-header.guard.js';
@@ -72,6 +73,7 @@ export class CoreModule {
         // AGPL defaults of the behaviour the enterprise server replaces (opts.providers, below).
         { provide: ENTITLEMENTS, useClass: AgplEntitlements },
         { provide: AUDITOR, useClass: NopAuditor },
+        { provide: CONNECTION_LOGGER, useClass: NopConnectionLogger },
         // Guards run in this order: who is calling (and, for admins, license warnings on every
         // response, refusals included), how often, whether its experiments are on, whether the license
         // allows the route.
@@ -90,7 +92,7 @@ export class CoreModule {
         Draining,
         ...(opts.providers ?? []),
       ],
-      exports: [DEPLOYMENT_CONFIG, ENTITLEMENTS, AUDITOR, STATE_BARRIER, Draining],
+      exports: [DEPLOYMENT_CONFIG, ENTITLEMENTS, AUDITOR, CONNECTION_LOGGER, STATE_BARRIER, Draining],
     };
   }
 }

@@ -14,6 +14,7 @@ import { Tasks1733600000000 } from '#migrations/1733600000000-tasks.js';
 import { AgentAuthNotify1733700000000 } from '#migrations/1733700000000-agent-auth-notify.js';
 import { Oauth2Provider1733800000000 } from '#migrations/1733800000000-oauth2-provider.js';
 import { Oauth2Protocol1733900000000 } from '#migrations/1733900000000-oauth2-protocol.js';
+import { AuditConnectionLogs1734000000000 } from '#migrations/1734000000000-audit-connection-logs.js';
 import { AiGatewayCoderdKeyEntity } from './entities/ai-gateway-coderd-key.entity.js';
 import { AiModelPriceEntity } from './entities/ai-model-price.entity.js';
 import { AiSpendTotalEntity } from './entities/ai-spend-total.entity.js';
@@ -57,6 +58,8 @@ import { WorkspaceAgentStatEntity } from './entities/workspace-agent-stat.entity
 import { WorkspaceAgentMetadataEntity } from './entities/workspace-agent-metadata.entity.js';
 import { WorkspaceAgentScriptTimingEntity } from './entities/workspace-agent-script-timing.entity.js';
 import { WorkspaceAppEntity } from './entities/workspace-app.entity.js';
+import { AuditLogEntity } from './entities/audit-log.entity.js';
+import { ConnectionLogEntity } from './entities/connection-log.entity.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -106,10 +109,12 @@ export const ENTITIES = [
   Oauth2ProviderAppTokenEntity,
   WorkspaceAppStatusEntity,
   WorkspaceAppEntity,
+  AuditLogEntity,
+  ConnectionLogEntity,
 ];
 
 /** Listed explicitly (no globs) so the compiled ESM output and jest load the same classes. */
-export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000, WorkspaceListOrder1733100000000, ProvisionerKeySecret1733200000000, TemplateSettings1733300000000, WorkspaceAgents1733400000000, AgentReports1733500000000, Tasks1733600000000, AgentAuthNotify1733700000000, Oauth2Provider1733800000000, Oauth2Protocol1733900000000];
+export const MIGRATIONS = [Init1732500000000, Licenses1732600000000, Aibridge1732700000000, AiBudgets1732800000000, AiBudgetNotify1732900000000, Workspaces1733000000000, WorkspaceListOrder1733100000000, ProvisionerKeySecret1733200000000, TemplateSettings1733300000000, WorkspaceAgents1733400000000, AgentReports1733500000000, Tasks1733600000000, AgentAuthNotify1733700000000, Oauth2Provider1733800000000, Oauth2Protocol1733900000000, AuditConnectionLogs1734000000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

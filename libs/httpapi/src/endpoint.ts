@@ -2,6 +2,7 @@ import { applyDecorators, Delete, Get, HttpCode, Patch, Post, Put, UseIntercepto
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Public } from './auth-decorators.js';
 import { ErrorBodyDto } from './error-body.dto.js';
+import { AuditScopeInterceptor } from './audit-scope.js';
 import { StateBarrierInterceptor } from './state-barrier.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -20,7 +21,11 @@ export interface EndpointOptions {
   errors?: number[];
   /** No session needed (otherwise the controller's @Authenticated() applies). */
   public?: boolean;
-  /** Whether the answer waits for the change's notifications (StateBarrierInterceptor); every method but GET by default. */
+  /**
+   * Whether the route changes state: its answer waits for the change's notifications
+   * (StateBarrierInterceptor) and what it audits is written with its status (AuditScopeInterceptor).
+   * Every method but GET by default.
+   */
   changesState?: boolean;
   /** Marked deprecated in the OpenAPI document (kept for older clients). */
   deprecated?: boolean;
@@ -56,7 +61,7 @@ export function Endpoint(method: Method, path: string, o: EndpointOptions): Meth
       ? ApiResponse({ status, description: 'OK', schema: o.responseSchema ?? { type: 'string' } })
       : ApiResponse({ status, description: type ? 'OK' : 'No content', ...(type ? { type, isArray } : {}) }),
     ...(o.public ? [Public()] : []),
-    ...((o.changesState ?? method !== 'GET') ? [UseInterceptors(StateBarrierInterceptor)] : []),
+    ...((o.changesState ?? method !== 'GET') ? [UseInterceptors(AuditScopeInterceptor, StateBarrierInterceptor)] : []),
     ...[...new Set([400, ...(o.public ? [] : [401]), 404, 429, ...(o.errors ?? [])])].map((code) =>
       ApiResponse({ status: code, description: ERROR_TEXT[code] ?? 'Error', type: ErrorBodyDto }),
     ),

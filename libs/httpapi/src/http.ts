@@ -15,6 +15,9 @@ export interface AnyRequest {
   [key: string]: unknown;
 }
 
+/** Every answer carries one (Coder's header name); logs and audit rows quote it. */
+export const REQUEST_ID_HEADER = 'X-Coder-Request-Id';
+
 /** Fastify's reply and Express's response both have header() and getHeader(). */
 export interface AnyResponse {
   header(name: string, value: string | readonly string[]): unknown;

@@ -4,7 +4,7 @@ import { SelfAuthenticated } from '#httpapi/auth-decorators.js';
 import { Endpoint } from '#httpapi/endpoint.js';
 import { AgentAuthGuard, CurrentAgent } from './agent-auth.guard.js';
 import { AgentApiService } from './agent-api.service.js';
-import { AgentMetadataResult, AgentStats, AgentStatsResponse, ListeningPortsReport, PatchAppStatusRequest, PostMetadataRequest, PostScriptCompletedRequest } from './agent-reports.dto.js';
+import { AgentMetadataResult, AgentStats, AgentStatsResponse, ListeningPortsReport, PatchAppStatusRequest, PostMetadataRequest, PostScriptCompletedRequest, ReportConnectionRequest } from './agent-reports.dto.js';
 import { AgentReportsService } from './agent-reports.service.js';
 import type { AgentWithWorkspace } from './agents.repository.js';
 import { AgentManifest, PatchLogsRequest, PostAppHealthsRequest, PostLifecycleRequest, PostLogSourceRequest, PostStartupRequest, WorkspaceAgentLogSource } from './agents.dto.js';
@@ -39,6 +39,16 @@ export class AgentApiController {
   })
   stats(@CurrentAgent() agent: AgentWithWorkspace, @Body() body: AgentStats): Promise<AgentStatsResponse> {
     return this.reports.reportStats(agent, body);
+  }
+
+  @Endpoint('POST', 'report-connection', { changesState: false,
+    id: 'postWorkspaceAgentConnection',
+    summary: 'Report a workspace agent connection',
+    description: `An SSH, VS Code, JetBrains or reconnecting PTY session opened or closed (Coder's ReportConnection). With the connection_log feature it goes to the connection log; its connect and disconnect make one row. ${AGENT_AUTH}`,
+    status: 204,
+  })
+  async reportConnection(@CurrentAgent() agent: AgentWithWorkspace, @Body() body: ReportConnectionRequest): Promise<void> {
+    await this.reports.reportConnection(agent, body);
   }
 
   @Endpoint('POST', 'metadata', { changesState: false,

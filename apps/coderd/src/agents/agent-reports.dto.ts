@@ -4,6 +4,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNumber, 
 import { APP_STATUS_STATES } from '#db/entities/workspace-app-status.entity.js';
 import { SCRIPT_TIMING_STAGES, SCRIPT_TIMING_STATUSES } from '#db/entities/workspace-agent-script-timing.entity.js';
 import { IsCountMap } from '#httpapi/validators.js';
+import { AGENT_CONNECTION_TYPES } from '../connectionlog/connection-logger.js';
 
 const COUNT = { message: 'Must be a whole number of at least 0.' };
 
@@ -187,4 +188,34 @@ export class AgentConnectionInfo {
   derp_force_websockets: boolean;
   disable_direct_connections: boolean;
   hostname_suffix: string;
+}
+
+/** One session event an agent saw (Coder's agent proto Connection, as JSON). */
+export class AgentConnection {
+  @ApiProperty({ format: 'uuid', description: 'The session; its connect and disconnect share it.' })
+  @IsUUID('all', { message: 'Must be a UUID.' })
+  id: string;
+  @ApiProperty({ enum: ['connect', 'disconnect'] })
+  @IsIn(['connect', 'disconnect'])
+  action: 'connect' | 'disconnect';
+  @ApiProperty({ enum: AGENT_CONNECTION_TYPES })
+  @IsIn(AGENT_CONNECTION_TYPES)
+  type: (typeof AGENT_CONNECTION_TYPES)[number];
+  @ApiProperty({ format: 'date-time', description: 'When it happened, as the agent saw it.' })
+  @IsDateString({ strict: true }, { message: 'Must be an RFC 3339 timestamp.' })
+  timestamp: string;
+  @ApiPropertyOptional({ description: 'The client address; "localhost" is 127.0.0.1, anything unparseable is dropped.' })
+  @IsOptional() @IsString() @MaxLength(64)
+  ip?: string;
+  @ApiPropertyOptional({ description: 'The exit code (recorded on disconnect only).' })
+  @IsOptional() @IsInt()
+  status_code?: number;
+  @ApiPropertyOptional({ description: 'Why the session ended (disconnect only).' })
+  @IsOptional() @IsString() @MaxLength(1024)
+  reason?: string;
+}
+
+export class ReportConnectionRequest {
+  @ValidateNested() @Type(() => AgentConnection)
+  connection: AgentConnection;
 }

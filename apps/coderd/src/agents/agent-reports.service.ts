@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { ApiError, badRequest } from '#httpapi/api-error.js';
-import type { ListeningPortsReport, PatchAppStatusRequest, PostMetadataRequest, PostScriptCompletedRequest, AgentStats, AgentStatsResponse } from './agent-reports.dto.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { isIP } from 'node:net';
+import { ApiError, badRequest, invalidField } from '#httpapi/api-error.js';
+import { CONNECTION_LOGGER, type ConnectionLogger } from '../connectionlog/connection-logger.js';
+import type { ReportConnectionRequest, ListeningPortsReport, PatchAppStatusRequest, PostMetadataRequest, PostScriptCompletedRequest, AgentStats, AgentStatsResponse } from './agent-reports.dto.js';
 import { AgentReportsRepository } from './agent-reports.repository.js';
 import { AgentStatsIngester } from './agent-stats.ingester.js';
 import type { AgentWithWorkspace } from './agents.repository.js';
@@ -20,7 +22,32 @@ export class AgentReportsService {
   constructor(
     private readonly repo: AgentReportsRepository,
     private readonly stats: AgentStatsIngester,
+    @Inject(CONNECTION_LOGGER) private readonly connections: ConnectionLogger,
   ) {}
+
+  /**
+   * A session the agent saw open or close (Coder's ReportConnection): the workspace comes from the
+   * agent's own identity, the time from the event; an exit code and a reason count on disconnect only.
+   */
+  async reportConnection(a: AgentWithWorkspace, { connection: c }: ReportConnectionRequest): Promise<void> {
+    if (c.id === '00000000-0000-0000-0000-000000000000') throw invalidField('connection.id', 'The connection id must not be the nil UUID.');
+    const ip = c.ip === 'localhost' ? '127.0.0.1' : c.ip && isIP(c.ip) ? c.ip : null;
+    const disconnect = c.action === 'disconnect';
+    await this.connections.log({
+      action: c.action,
+      type: c.type,
+      time: new Date(c.timestamp),
+      connection_id: c.id.toLowerCase(),
+      ip,
+      code: disconnect ? (c.status_code ?? null) : null,
+      reason: disconnect ? (c.reason ?? null) : null,
+      organization_id: a.organization_id,
+      workspace_owner_id: a.owner_id,
+      workspace_id: a.workspace_id,
+      workspace_name: a.workspace_name,
+      agent_name: a.name,
+    });
+  }
 
   async reportStats(a: AgentWithWorkspace, s: AgentStats): Promise<AgentStatsResponse> {
     await this.stats.report(a, s);

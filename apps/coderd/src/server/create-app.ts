@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { toErrorResponse } from '#httpapi/error-response.js';
+import { REQUEST_ID_HEADER } from '#httpapi/http.js';
 import { FORM_BODY_LIMIT_BYTES, FORM_TYPE, isFormRequest, parseForm } from '#httpapi/form-body.js';
 import type { DeploymentConfig } from '../config/config.js';
 import { buildOpenApiDocument, setupSwagger } from '../openapi/swagger.js';
@@ -18,7 +19,6 @@ const AIBRIDGE_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 /** Template archives (POST /files) arrive as raw bodies of these types, up to CODER_MAX_FILE_SIZE. */
 const ARCHIVE_TYPES = ['application/x-tar', 'application/zip'];
-export const REQUEST_ID_HEADER = 'X-Coder-Request-Id';
 
 export interface CreateAppOptions {
   title?: string;

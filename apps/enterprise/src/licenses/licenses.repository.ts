@@ -33,9 +33,10 @@ export class LicensesRepository {
     return this.ds.query(`SELECT id, uuid, uploaded_at, jwt, exp FROM licenses WHERE exp > $1 ORDER BY id`, [now]);
   }
 
-  async delete(id: number): Promise<boolean> {
-    const [, count] = await this.ds.query(`DELETE FROM licenses WHERE id = $1`, [id]);
-    return count > 0;
+  /** The deleted row, or undefined when there was none. */
+  async delete(id: number): Promise<LicenseRow | undefined> {
+    const [rows] = (await this.ds.query(`DELETE FROM licenses WHERE id = $1 RETURNING id, uuid, uploaded_at, jwt, exp`, [id])) as [LicenseRow[], number];
+    return rows[0];
   }
 
   /** Users counted against user_limit: active, not deleted, not system accounts. */

@@ -46,7 +46,8 @@ export class LicensesService {
       throw err;
     });
     await this.entitlements.announce('add');
-    this.auditor.record({ action: 'create', resource_type: 'license', resource_id: String(row.id), resource_target: uuid, user_id: actor.userId });
+    // As Coder: the license's uuid is the resource, its number the target.
+    this.auditor.record({ action: 'create', resource_type: 'license', resource_id: row.uuid, resource_target: String(row.id), user_id: actor.userId, new: row });
     return toLicense(row, claims);
   }
 
@@ -57,9 +58,11 @@ export class LicensesService {
 
   async delete(actorId: string, idParam: string): Promise<void> {
     const id = /^\d{1,9}$/.test(idParam) ? Number(idParam) : NaN;
-    if (Number.isNaN(id) || !(await this.licenses.delete(id))) throw notFound();
+    const row = Number.isNaN(id) ? undefined : await this.licenses.delete(id);
+    if (!row) throw notFound();
+    // Recorded before the entitlements change: deleting the license that enabled the audit log is audited.
+    this.auditor.record({ action: 'delete', resource_type: 'license', resource_id: row.uuid, resource_target: String(row.id), user_id: actorId, old: row });
     await this.entitlements.announce('delete');
-    this.auditor.record({ action: 'delete', resource_type: 'license', resource_id: String(id), resource_target: String(id), user_id: actorId });
   }
 
   async refresh(): Promise<void> {
