@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 // Jest runs in native ESM mode (NestJS 12 ships ESM only); @swc/jest strips types and keeps decorator metadata.
 const swc = [
@@ -52,4 +53,7 @@ export default {
     },
   ],
   testTimeout: 60000,
+  // Specs mostly wait on their server and PostgreSQL: two workers on two cores halve the run (jest's
+  // default leaves one core idle).
+  maxWorkers: Math.max(2, availableParallelism()),
 };

@@ -53,6 +53,7 @@ export const AGENT_SELF = [
   'POST /api/v2/workspaceagents/me/listening-ports',
   'POST /api/v2/workspaceagents/me/metadata',
   'POST /api/v2/workspaceagents/me/metadata/:key',
+  'POST /api/v2/workspaceagents/me/report-connection',
   'POST /api/v2/workspaceagents/me/report-stats',
   'POST /api/v2/workspaceagents/me/script-completed',
   'POST /api/v2/workspaceagents/me/log-source',

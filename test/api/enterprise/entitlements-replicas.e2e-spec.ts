@@ -87,8 +87,8 @@ describe('entitlements across replicas', () => {
     });
 
     it(`B switches to the real auditor within ${BOUND_MS} ms`, async () => {
-      const { ok, last } = await within(() => auditorKind(b), (k) => k === 'log');
-      expect({ ok, last }).toEqual({ ok: true, last: 'log' });
+      const { ok, last } = await within(() => auditorKind(b), (k) => k === 'database');
+      expect({ ok, last }).toEqual({ ok: true, last: 'database' });
     });
   });
 

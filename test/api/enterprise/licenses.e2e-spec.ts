@@ -414,7 +414,7 @@ describe('licenses switch features on and off at once', () => {
     });
 
     it('the auditor is the real (log) one', () => {
-      expect(auditorKind(server)).toBe('log');
+      expect(auditorKind(server)).toBe('database');
     });
   });
 
@@ -604,7 +604,7 @@ describe('entitlement states and warnings', () => {
 
     it('the features still work in the grace period', async () => {
       expect((await api(server, owner.token).get('/api/v2/groups')).status).toBe(200);
-      expect(auditorKind(server)).toBe('log');
+      expect(auditorKind(server)).toBe('database');
     });
   });
 

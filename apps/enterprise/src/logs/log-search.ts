@@ -1,5 +1,5 @@
 import { ApiError, type ValidationError } from '#httpapi/api-error.js';
-import { isSearchUuid, searchDate, searchTerms } from '#httpapi/search-terms.js';
+import { isSearchUuid, searchDate } from '#httpapi/search-terms.js';
 
 /** `me`, or a name looked up later (case-insensitive). */
 export type UserTerm = { kind: 'me' } | { kind: 'username'; username: string };
@@ -10,7 +10,7 @@ export type OrganizationTerm = { kind: 'id'; id: string } | { kind: 'name'; name
 /**
  * The shared rules of the audit and connection log queries (Coder's searchquery for logs): the whole
  * query is lowercased, values included; an element that starts or ends with `:` or has more than one
- * is malformed; each key is known to the log or refused. One 400 lists every problem.
+ * outside quotes is malformed; each key is known to the log or refused. One 400 lists every problem.
  */
 export class LogQuery {
   private readonly validations: ValidationError[] = [];
@@ -23,8 +23,11 @@ export class LogQuery {
     bareKey: string,
     readonly values = new Map<string, string>(),
   ) {
-    for (const raw of searchTerms((q ?? '').toLowerCase())) {
-      const parts = raw.split(':');
+    for (const [element] of (q ?? '').toLowerCase().matchAll(/\S+?:"[^"]*"|"[^"]*"|\S+/g)) {
+      // A quoted value may hold colons (timestamps: connected_after:"2026-01-02T03:04:05Z").
+      const quoted = /^([^:"]+):"([^"]*)"$/.exec(element);
+      const raw = element.replace(/"/g, '');
+      const parts = quoted ? [quoted[1], quoted[2]] : raw.split(':');
       if (parts.length > 2) {
         this.bad('q', `Can only contain 1 ':' in "${raw}".`);
         continue;

@@ -38,7 +38,11 @@ export class AuditLog implements sdk.AuditLog {
   resource_icon: string;
   @ApiProperty({ enum: AUDIT_ACTIONS })
   action: string;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/AuditDiffField' }, description: 'The changed fields: {field: {old, new, secret}}.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', properties: { old: {}, new: {}, secret: { type: 'boolean' } }, required: ['secret'] },
+    description: 'The changed fields: {field: {old, new, secret}}; a secret field shows only that it changed.',
+  })
   diff: Record<string, AuditDiffField>;
   /** The answer's HTTP status; 4xx for an attempt that was refused. */
   status_code: number;
