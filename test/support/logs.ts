@@ -1,27 +1,10 @@
+import type { AuditLog } from '#sdk/logs.js';
 import { createFirstUser, api, type FirstUser } from './fixtures.js';
 import { testPublicKeysFile, uploadLicense, validLicense } from './licenses.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './test-server.js';
 
-export interface AuditRow {
-  id: string;
-  request_id: string;
-  time: string;
-  ip: string;
-  user_agent: string;
-  resource_type: string;
-  resource_id: string;
-  resource_target: string;
-  action: string;
-  diff: Record<string, { old?: unknown; new?: unknown; secret: boolean }>;
-  status_code: number;
-  additional_fields: Record<string, unknown>;
-  description: string;
-  resource_link: string;
-  is_deleted: boolean;
-  organization_id: string;
-  organization?: { id: string; name: string; display_name: string; icon: string };
-  user: { id: string; username: string } | null;
-}
+/** The wire shape, from the SDK the server answers with. */
+export type AuditRow = AuditLog;
 
 /** An enterprise server whose owner has uploaded a license with the audit and connection logs. */
 export async function licensedLogsServer(opts: TestServerOptions = {}): Promise<{ server: TestServer; owner: FirstUser }> {

@@ -7,6 +7,9 @@ export interface Pagination {
   offset: number;
 }
 
+/** The all-zero UUID: Coder's "none" for ids the wire always carries. */
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Coder's `limit`/`offset`/`after_id` query parameters; cursor and offset are mutually exclusive. */

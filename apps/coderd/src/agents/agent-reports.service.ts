@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { isIP } from 'node:net';
 import { ApiError, badRequest, invalidField } from '#httpapi/api-error.js';
+import { NIL_UUID } from '#httpapi/pagination.js';
 import { CONNECTION_LOGGER, type ConnectionLogger } from '../connectionlog/connection-logger.js';
 import type { ReportConnectionRequest, ListeningPortsReport, PatchAppStatusRequest, PostMetadataRequest, PostScriptCompletedRequest, AgentStats, AgentStatsResponse } from './agent-reports.dto.js';
 import { AgentReportsRepository } from './agent-reports.repository.js';
@@ -30,7 +31,7 @@ export class AgentReportsService {
    * agent's own identity, the time from the event; an exit code and a reason count on disconnect only.
    */
   async reportConnection(a: AgentWithWorkspace, { connection: c }: ReportConnectionRequest): Promise<void> {
-    if (c.id === '00000000-0000-0000-0000-000000000000') throw invalidField('connection.id', 'The connection id must not be the nil UUID.');
+    if (c.id === NIL_UUID) throw invalidField('connection.id', 'The connection id must not be the nil UUID.');
     const ip = c.ip === 'localhost' ? '127.0.0.1' : c.ip && isIP(c.ip) ? c.ip : null;
     const disconnect = c.action === 'disconnect';
     await this.connections.log({

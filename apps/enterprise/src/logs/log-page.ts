@@ -1,7 +1,9 @@
-import { ApiError } from '#httpapi/api-error.js';
+import { ApiError, forbidden } from '#httpapi/api-error.js';
+import type { Actor } from '#httpapi/auth-decorators.js';
 import { parsePagination, type Pagination } from '#httpapi/pagination.js';
 import type { AnyRequest } from '#httpapi/http.js';
-import { OrganizationsRepository } from '#coderd/organizations/organizations.repository.js';
+import type { AuthzService } from '#coderd/auth/authz.service.js';
+import type { OrganizationsRepository } from '#coderd/organizations/organizations.repository.js';
 import type { OrganizationTerm } from './log-search.js';
 
 /** Coder's page size for the logs when `limit` is absent or 0. */
@@ -27,4 +29,14 @@ export async function organizationId(orgs: OrganizationsRepository, term: Organi
   const org = await orgs.findByIdOrName(term.name);
   if (org) return org.id;
   throw new ApiError(400, message, undefined, [{ field: 'organization', detail: `Organization "${term.name}" either does not exist, or you are not allowed to view it.` }]);
+}
+
+/**
+ * The SQL filter of the log rows `actor` may read (organization column `orgColumn`). Coder: no read
+ * anywhere, site-wide or in any organization, is 403 rather than an empty list.
+ */
+export function readableLogs(authz: AuthzService, actor: Actor, type: 'audit_log' | 'connection_log', orgColumn: string): string {
+  const authorized = authz.sqlFilter(actor, 'read', type, { org: orgColumn });
+  if (authorized === 'FALSE') throw forbidden();
+  return authorized;
 }

@@ -14,6 +14,7 @@ export type OrganizationTerm = { kind: 'id'; id: string } | { kind: 'name'; name
  */
 export class LogQuery {
   private readonly validations: ValidationError[] = [];
+  private readonly values = new Map<string, string>();
 
   constructor(
     private readonly message: string,
@@ -21,7 +22,6 @@ export class LogQuery {
     q: string | undefined,
     /** Where a bare word goes (audit: resource_type; connection: "search", which is then refused). */
     bareKey: string,
-    readonly values = new Map<string, string>(),
   ) {
     for (const [element] of (q ?? '').toLowerCase().matchAll(/\S+?:"[^"]*"|"[^"]*"|\S+/g)) {
       // A quoted value may hold colons (timestamps: connected_after:"2026-01-02T03:04:05Z").
@@ -41,8 +41,8 @@ export class LogQuery {
         this.bad(key, `Query param "${key}" is not a valid query param`);
         continue;
       }
-      if (values.has(key)) this.bad(key, `Query param "${key}" may be given only once.`);
-      values.set(key, value);
+      if (this.values.has(key)) this.bad(key, `Query param "${key}" may be given only once.`);
+      this.values.set(key, value);
     }
   }
 

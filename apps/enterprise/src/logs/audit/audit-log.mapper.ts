@@ -1,8 +1,7 @@
+import { NIL_UUID } from '#httpapi/pagination.js';
 import type * as sdk from '#sdk/logs.js';
 import { toUser } from '#coderd/users/user.mapper.js';
 import type { AuditLogRow } from './audit-logs.repository.js';
-
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** Coder's past-tense verbs (AuditAction.Friendly). */
 const VERB: Record<string, string> = {

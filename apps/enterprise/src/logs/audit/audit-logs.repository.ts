@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { cappedCount } from '#db/capped-count.js';
 import { isoTimestamp, limitOffset } from '#db/sql.js';
-import { USER_COLUMNS, type UserRow } from '#coderd/users/users.repository.js';
+import type { UserRow } from '#coderd/users/users.repository.js';
+import { MINIMAL_ORGANIZATION_JSON, userEmailed, userJson, userNamed } from '../log-sql.js';
 
 /** A row to write; `ip` is text PostgreSQL can cast to inet, or null. */
 export interface InsertAuditLog {
@@ -52,8 +53,8 @@ export interface AuditLogRow extends Omit<InsertAuditLog, 'time'> {
   link_owner_name: string | null;
 }
 
-/** The SQL filter columns of `audit_log` objects in the queries below (alias a). */
-export const AUDIT_LOG_FILTER_COLUMNS = { org: 'a.organization_id' };
+/** The organization column authorization filters on in the queries below (alias a). */
+export const AUDIT_LOG_ORG_COLUMN = 'a.organization_id';
 
 // Whether the audited resource is gone (Coder shows it without a link then).
 const IS_DELETED = `CASE a.resource_type
@@ -67,8 +68,8 @@ const IS_DELETED = `CASE a.resource_type
 const PAGE_COLUMNS = `a.id, ${isoTimestamp('a."time"')} AS time, a.user_id, a.organization_id, host(a.ip) AS ip, a.user_agent,
   a.resource_type, a.resource_id, a.resource_target, a.resource_icon, a.action, a.diff, a.status_code,
   a.additional_fields, a.request_id,
-  CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'name', o.name, 'display_name', o.display_name, 'icon', o.icon) END AS organization,
-  (SELECT row_to_json(x) FROM (SELECT ${USER_COLUMNS} FROM users u WHERE u.id = a.user_id) x) AS "user",
+  ${MINIMAL_ORGANIZATION_JSON} AS organization,
+  ${userJson('a.user_id')} AS "user",
   ${IS_DELETED} AS is_deleted,
   o.name AS link_org_name,
   (SELECT wu.username FROM workspaces w JOIN users wu ON wu.id = w.owner_id
@@ -106,8 +107,8 @@ export class AuditLogsRepository {
     if (filter.action) where.push(`a.action = ${p(filter.action)}`);
     if (filter.requestId) where.push(`a.request_id = ${p(filter.requestId)}::uuid`);
     if (filter.userId) where.push(`a.user_id = ${p(filter.userId)}::uuid`);
-    if (filter.username !== undefined) where.push(`a.user_id IN (SELECT n.id FROM users n WHERE lower(n.username) = ${p(filter.username)} AND NOT n.deleted)`);
-    if (filter.email !== undefined) where.push(`a.user_id IN (SELECT e.id FROM users e WHERE e.email = ${p(filter.email)})`);
+    if (filter.username !== undefined) where.push(userNamed('a.user_id', p(filter.username)));
+    if (filter.email !== undefined) where.push(userEmailed('a.user_id', p(filter.email)));
     if (filter.organizationId) where.push(`a.organization_id = ${p(filter.organizationId)}::uuid`);
     if (filter.from) where.push(`a."time" >= ${p(filter.from)}::timestamptz`);
     if (filter.to) where.push(`a."time" <= ${p(filter.to)}::timestamptz`);

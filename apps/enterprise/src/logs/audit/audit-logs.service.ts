@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { COUNT_CAP } from '#db/capped-count.js';
 import { BUILD_REASONS } from '#db/entities/workspace-build.entity.js';
-import { forbidden } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
 import type { Pagination } from '#httpapi/pagination.js';
 import type * as sdk from '#sdk/logs.js';
@@ -9,9 +8,9 @@ import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES } from '#coderd/audit/auditor.js';
 import { AuthzService } from '#coderd/auth/authz.service.js';
 import { OrganizationsRepository } from '#coderd/organizations/organizations.repository.js';
 import { LogQuery } from '../log-search.js';
-import { organizationId } from '../log-page.js';
+import { organizationId, readableLogs } from '../log-page.js';
 import { toAuditLog } from './audit-log.mapper.js';
-import { AUDIT_LOG_FILTER_COLUMNS, AuditLogsRepository, type AuditLogFilter } from './audit-logs.repository.js';
+import { AUDIT_LOG_ORG_COLUMN, AuditLogsRepository, type AuditLogFilter } from './audit-logs.repository.js';
 
 export const INVALID_AUDIT_SEARCH = 'Invalid audit search query.';
 const AUDIT_KEYS = ['resource_type', 'resource_id', 'resource_target', 'action', 'build_reason', 'request_id', 'username', 'email', 'date_from', 'date_to', 'organization'] as const;
@@ -28,9 +27,7 @@ export class AuditLogsService {
   ) {}
 
   async list(actor: Actor, q: string | undefined, page: Pagination): Promise<sdk.AuditLogResponse> {
-    const authorized = this.authz.sqlFilter(actor, 'read', 'audit_log', AUDIT_LOG_FILTER_COLUMNS);
-    // Coder: no audit_log read anywhere (site or any organization) is 403, not an empty list.
-    if (authorized === 'FALSE') throw forbidden();
+    const authorized = readableLogs(this.authz, actor, 'audit_log', AUDIT_LOG_ORG_COLUMN);
     const filter = await this.parse(actor, q);
     const { count, rows } = await this.logs.list(filter, page, authorized);
     return { audit_logs: rows.map(toAuditLog), count, count_cap: COUNT_CAP };

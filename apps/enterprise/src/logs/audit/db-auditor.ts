@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { currentAuditScope, type RequestFacts } from '#httpapi/audit-scope.js';
+import { NIL_UUID, UUID_RE } from '#httpapi/pagination.js';
 import type { AuditEntry, Auditor } from '#coderd/audit/auditor.js';
 import { auditDiff } from './audit-diff.js';
 import { AUDIT_TABLE } from './audit-table.js';
 import type { AuditLogsRepository, InsertAuditLog } from './audit-logs.repository.js';
 
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 const IP_RE = /^[0-9a-f:.]+$/i;
 
 /** Background work has no request: its rows carry the nil request id and no client. */
@@ -49,7 +49,7 @@ export class DbAuditor implements Auditor {
       diff,
       status_code: status,
       additional_fields: entry.additional_fields ?? {},
-      request_id: /^[0-9a-f-]{36}$/i.test(req.requestId) ? req.requestId : NIL_UUID,
+      request_id: UUID_RE.test(req.requestId) ? req.requestId : NIL_UUID,
     };
   }
 

@@ -5,7 +5,8 @@ import type { DataSource } from 'typeorm';
 import { cappedCount } from '#db/capped-count.js';
 import { isoTimestamp, limitOffset } from '#db/sql.js';
 import { AGENT_CONNECTION_TYPES, type ConnectionEvent } from '#coderd/connectionlog/connection-logger.js';
-import { USER_COLUMNS, type UserRow } from '#coderd/users/users.repository.js';
+import type { UserRow } from '#coderd/users/users.repository.js';
+import { MINIMAL_ORGANIZATION_JSON, userEmailed, userJson, userNamed } from '../log-sql.js';
 
 /** Every filter is optional; users are given by id (`me`) or matched by name or email in SQL. */
 export interface ConnectionLogFilter {
@@ -44,16 +45,16 @@ export interface ConnectionLogRow {
   disconnect_reason: string | null;
 }
 
-/** The SQL filter columns of `connection_log` objects in the queries below (alias c). */
-export const CONNECTION_LOG_FILTER_COLUMNS = { org: 'c.organization_id' };
+/** The organization column authorization filters on in the queries below (alias c). */
+export const CONNECTION_LOG_ORG_COLUMN = 'c.organization_id';
 
 const AGENT_TYPES = `(${AGENT_CONNECTION_TYPES.map((t) => `'${t}'`).join(', ')})`;
 
 const PAGE_COLUMNS = `c.id, ${isoTimestamp('c.connect_time')} AS connect_time,
-  CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'name', o.name, 'display_name', o.display_name, 'icon', o.icon) END AS organization,
+  ${MINIMAL_ORGANIZATION_JSON} AS organization,
   c.workspace_owner_id, COALESCE((SELECT ou.username FROM users ou WHERE ou.id = c.workspace_owner_id), '') AS workspace_owner_username,
   c.workspace_id, c.workspace_name, c.agent_name, host(c.ip) AS ip, c.type, c.code, c.user_agent,
-  (SELECT row_to_json(x) FROM (SELECT ${USER_COLUMNS} FROM users u WHERE u.id = c.user_id) x) AS "user",
+  ${userJson('c.user_id')} AS "user",
   c.slug_or_port, c.connection_id, ${isoTimestamp('c.disconnect_time')} AS disconnect_time, c.disconnect_reason`;
 
 /** All SQL of the connection log. */
@@ -90,17 +91,15 @@ export class ConnectionLogsRepository {
   async list(filter: ConnectionLogFilter, page: { limit: number; offset: number }, authorized: string): Promise<{ count: number; rows: ConnectionLogRow[] }> {
     const params: unknown[] = [];
     const p = (v: unknown) => (params.push(v), `$${params.length}`);
-    const byName = (v: string) => `(SELECT n.id FROM users n WHERE lower(n.username) = ${p(v)} AND NOT n.deleted)`;
-    const byEmail = (v: string) => `(SELECT n.id FROM users n WHERE n.email = ${p(v)})`;
     const where = [`(${authorized})`];
     if (filter.organizationId) where.push(`c.organization_id = ${p(filter.organizationId)}::uuid`);
     if (filter.workspaceOwnerId) where.push(`c.workspace_owner_id = ${p(filter.workspaceOwnerId)}::uuid`);
-    if (filter.workspaceOwnerUsername !== undefined) where.push(`c.workspace_owner_id IN ${byName(filter.workspaceOwnerUsername)}`);
-    if (filter.workspaceOwnerEmail !== undefined) where.push(`c.workspace_owner_id IN ${byEmail(filter.workspaceOwnerEmail)}`);
+    if (filter.workspaceOwnerUsername !== undefined) where.push(userNamed('c.workspace_owner_id', p(filter.workspaceOwnerUsername)));
+    if (filter.workspaceOwnerEmail !== undefined) where.push(userEmailed('c.workspace_owner_id', p(filter.workspaceOwnerEmail)));
     if (filter.type) where.push(`c.type = ${p(filter.type)}`);
     if (filter.userId) where.push(`c.user_id = ${p(filter.userId)}::uuid`);
-    if (filter.username !== undefined) where.push(`c.user_id IN ${byName(filter.username)}`);
-    if (filter.userEmail !== undefined) where.push(`c.user_id IN ${byEmail(filter.userEmail)}`);
+    if (filter.username !== undefined) where.push(userNamed('c.user_id', p(filter.username)));
+    if (filter.userEmail !== undefined) where.push(userEmailed('c.user_id', p(filter.userEmail)));
     if (filter.connectedAfter) where.push(`c.connect_time >= ${p(filter.connectedAfter)}::timestamptz`);
     if (filter.connectedBefore) where.push(`c.connect_time <= ${p(filter.connectedBefore)}::timestamptz`);
     if (filter.workspaceId) where.push(`c.workspace_id = ${p(filter.workspaceId)}::uuid`);

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { COUNT_CAP } from '#db/capped-count.js';
-import { forbidden } from '#httpapi/api-error.js';
 import type { Actor } from '#httpapi/auth-decorators.js';
 import type { Pagination } from '#httpapi/pagination.js';
 import type * as sdk from '#sdk/logs.js';
@@ -8,9 +7,9 @@ import { AuthzService } from '#coderd/auth/authz.service.js';
 import { CONNECTION_TYPES } from '#coderd/connectionlog/connection-logger.js';
 import { OrganizationsRepository } from '#coderd/organizations/organizations.repository.js';
 import { LogQuery } from '../log-search.js';
-import { organizationId } from '../log-page.js';
+import { organizationId, readableLogs } from '../log-page.js';
 import { toConnectionLog } from './connection-log.mapper.js';
-import { CONNECTION_LOG_FILTER_COLUMNS, ConnectionLogsRepository, type ConnectionLogFilter } from './connection-logs.repository.js';
+import { CONNECTION_LOG_ORG_COLUMN, ConnectionLogsRepository, type ConnectionLogFilter } from './connection-logs.repository.js';
 
 export const INVALID_CONNECTION_SEARCH = 'Invalid connection search query.';
 const CONNECTION_KEYS = [
@@ -28,8 +27,7 @@ export class ConnectionLogsService {
   ) {}
 
   async list(actor: Actor, q: string | undefined, page: Pagination): Promise<sdk.ConnectionLogResponse> {
-    const authorized = this.authz.sqlFilter(actor, 'read', 'connection_log', CONNECTION_LOG_FILTER_COLUMNS);
-    if (authorized === 'FALSE') throw forbidden();
+    const authorized = readableLogs(this.authz, actor, 'connection_log', CONNECTION_LOG_ORG_COLUMN);
     const filter = await this.parse(actor, q);
     const { count, rows } = await this.logs.list(filter, page, authorized);
     return { connection_logs: rows.map(toConnectionLog), count, count_cap: COUNT_CAP };
